@@ -1,0 +1,1 @@
+"""Custom actions of the assistant, split by concern; run with `python -m rasa_sdk --actions actions`."""

@@ -1,0 +1,69 @@
+"""What every action needs: the content, the conversation's language and region, and how to reply."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.answers import Reply
+from bot.content_model import Content
+from bot.content_store import ContentStore
+
+DEFAULT_REGION = "es-barcelona"
+_REPO = Path(__file__).resolve().parent.parent
+
+
+@lru_cache(maxsize=1)
+def content_store() -> ContentStore:
+    """The action server's content store (created on first use, never at import)."""
+    return ContentStore(Path(os.environ.get("CONTENT_DIR", _REPO / "content")))
+
+
+@dataclass
+class Conversation:
+    """The language, region and content one action works with."""
+
+    content: Content
+    lang: str
+    region: str
+    intent: str
+    confidence: float
+    ranking: list[dict[str, Any]]
+    entities: dict[str, str]
+
+
+def conversation(tracker: Tracker) -> Conversation:
+    """Read the language and region the front end chose for this message."""
+    content = content_store().current()
+    message = tracker.latest_message or {}
+    metadata = message.get("metadata") or {}
+    lang = metadata.get("language") or tracker.get_slot("language") or "en"
+    if lang not in content.language_codes:
+        lang = "en"
+    region = metadata.get("region") or os.environ.get("REGION") or DEFAULT_REGION
+    intent = message.get("intent") or {}
+    entities = {e.get("entity"): str(e.get("value")) for e in message.get("entities") or []}
+    return Conversation(content, lang, region, intent.get("name") or "", float(intent.get("confidence") or 0.0),
+                        list(message.get("intent_ranking") or []), entities)
+
+
+def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
+    """Utter each message; buttons go under the last one."""
+    for i, text in enumerate(reply.messages):
+        last = i == len(reply.messages) - 1
+        buttons = [{"title": b.title, "payload": b.payload} for b in reply.buttons] if last else []
+        dispatcher.utter_message(text=text, buttons=buttons)
+
+
+def send_meta(dispatcher: CollectingDispatcher, conv: Conversation, topic: str | None = None,
+              **extra: Any) -> None:
+    """Tell the front end what was answered (topic, confidence, language); never shown to people."""
+    meta = {"topic": topic or conv.intent, "confidence": round(conv.confidence, 4), "language": conv.lang,
+            "suggestions": [], **extra}
+    dispatcher.utter_message(json_message={"meta": meta})

@@ -1,0 +1,144 @@
+"""One message in, one reply out, in the person's language, never silent."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.answers import Button, Reply, contacts, language_menu, menu_button
+from bot.content_model import Content
+from bot.content_store import ContentStore
+from bot.detect import Detection, LanguageDetector, letters
+from bot.rasa_client import RasaClient
+
+log = logging.getLogger(__name__)
+
+FALLBACK = "nlu_fallback"
+DEFAULT_LANGUAGE = "en"
+_LANGUAGE_PAYLOAD = re.compile(r'^/change_language\s*(\{.*\})\s*$')
+
+
+@dataclass
+class Turn:
+    """The outcome of one message: what we answered and in which language."""
+
+    text: str
+    language: str
+    topic: str
+    confidence: float
+    reply: Reply
+    suggestions: list[str] = field(default_factory=list)
+    forget: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        """The `ask --json` record."""
+        return {"text": self.text, "language": self.language, "topic": self.topic,
+                "confidence": round(self.confidence, 4), "suggestions": self.suggestions,
+                "reply": self.reply.messages,
+                "buttons": [{"title": b.title, "payload": b.payload} for b in self.reply.buttons]}
+
+
+def chosen_language(text: str, codes: list[str]) -> str | None:
+    """The language a language-menu payload picks, if the text is one."""
+    m = _LANGUAGE_PAYLOAD.match(text)
+    if not m:
+        return None
+    try:
+        code = json.loads(m.group(1)).get("language")
+    except (ValueError, AttributeError):
+        return None
+    return code if code in codes else None
+
+
+def pick_language(det: Detection, current: str | None) -> str:
+    """Keep the conversation language unless the message is confidently in another one."""
+    if current is None:
+        return det.lang or DEFAULT_LANGUAGE
+    if det.confident and det.lang != current:
+        return det.lang  # type: ignore[return-value]
+    return current
+
+
+class Assistant:
+    """Validates input, picks the language, asks Rasa, and turns its output into a Reply."""
+
+    def __init__(self, store: ContentStore, client: RasaClient, detector: LanguageDetector,
+                 region: str, max_chars: int = 1000):
+        self.store = store
+        self.client = client
+        self.detector = detector
+        self.region = region
+        self.max_chars = max_chars
+
+    def _simple(self, text: str, lang: str, string_id: str, content: Content) -> Turn:
+        reply = Reply([content.text(lang, string_id)], [menu_button(content, lang)])
+        return Turn(text, lang, FALLBACK, 0.0, reply)
+
+    def unavailable(self, text: str, lang: str) -> Turn:
+        """The reply when Rasa or the actions are down: say so and give the numbers."""
+        content = self.store.current()
+        return Turn(text, lang, "unavailable", 0.0,
+                    Reply([contacts(content, self.region, lang, "error.unavailable")]))
+
+    async def handle(self, conversation_id: str, text: str, current: str | None = None) -> Turn:
+        """Answer one message; current is the conversation language so far (None at first)."""
+        content = self.store.current()
+        codes = content.language_codes
+        original = text
+        text = text.strip()
+        lang = current if current in codes else None
+        if not text:
+            return self._simple(original, lang or DEFAULT_LANGUAGE, "error.empty", content)
+        notes: list[str] = []
+        picked = chosen_language(text, codes)
+        if picked:
+            lang = picked
+        elif not text.startswith("/"):
+            if len(text) > self.max_chars:
+                text = text[: self.max_chars]
+                notes.append("error.too_long")
+            if not letters(text):
+                string_id = "error.digits_only" if any(c.isdigit() for c in text) else "error.no_text"
+                return self._simple(original, lang or DEFAULT_LANGUAGE, string_id, content)
+            det = self.detector.detect(text)
+            if det.unsupported:
+                names = ", ".join(x.name for x in content.languages)
+                reply = language_menu(content, DEFAULT_LANGUAGE, "language.unsupported", languages=names)
+                return Turn(original, DEFAULT_LANGUAGE, "change_language", det.confidence, reply)
+            lang = pick_language(det, lang)
+        lang = lang or DEFAULT_LANGUAGE
+        try:
+            messages = await self.client.send(conversation_id, text,
+                                              {"language": lang, "region": self.region})
+        except Exception:  # never silent: any failure of Rasa or the actions gets the fallback reply
+            log.exception("Rasa failed for one message")
+            return self.unavailable(original, lang)
+        turn = self._turn(original, lang, messages, content)
+        if turn is None:
+            log.error("Rasa answered without our actions' output (action server down?)")
+            return self.unavailable(original, lang)
+        turn.reply.messages[:0] = [content.text(turn.language, n) for n in notes]
+        if turn.forget:
+            await self.client.forget(conversation_id)
+        return turn
+
+    def _turn(self, text: str, lang: str, messages: list[dict[str, Any]], content: Content) -> Turn | None:
+        reply = Reply()
+        meta: dict[str, Any] | None = None
+        for m in messages:
+            custom = m.get("custom")
+            if isinstance(custom, dict) and "meta" in custom:
+                meta = custom["meta"]
+                continue
+            if m.get("text"):
+                reply.messages.append(m["text"])
+            for b in m.get("buttons") or []:
+                reply.buttons.append(Button(b["title"], b["payload"]))
+        if meta is None or not reply.messages:
+            return None
+        lang = meta.get("set_language") or meta.get("language") or lang
+        return Turn(text, lang, meta.get("topic", ""), float(meta.get("confidence", 0.0)), reply,
+                    list(meta.get("suggestions") or []), bool(meta.get("forget")))

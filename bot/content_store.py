@@ -1,0 +1,59 @@
+"""Serve the current content; pick up edits without restart, keep the last good version."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+from pathlib import Path
+
+from bot.content_load import fingerprint, load_content
+from bot.content_model import Content
+from bot.yamlfile import DataError
+
+log = logging.getLogger(__name__)
+
+
+class ContentStore:
+    """Holds the content and reloads it when a file changes.
+
+    A change that fails the checks is refused: the error is logged and the last
+    good content stays in use, so people never see broken content.
+    """
+
+    def __init__(self, content_dir: Path, check_every: float = 1.0):
+        self.dir = content_dir
+        self.check_every = check_every
+        self._lock = threading.Lock()
+        self._content: Content | None = None
+        self._checked_at = 0.0
+        self._refused: str = ""
+        self.last_error: DataError | None = None
+
+    def current(self) -> Content:
+        """The content to serve now (loads it the first time; raises if it never loaded)."""
+        now = time.monotonic()
+        with self._lock:
+            if self._content is None or now - self._checked_at >= self.check_every:
+                self._checked_at = now
+                self._maybe_reload()
+            assert self._content is not None
+            return self._content
+
+    def _maybe_reload(self) -> None:
+        stamp = fingerprint(self.dir)
+        if self._content is not None and stamp in (self._content.fingerprint, self._refused):
+            return
+        try:
+            content = load_content(self.dir, dt.date.today())
+        except DataError as exc:
+            self.last_error = exc
+            if self._content is None:
+                raise
+            self._refused = stamp
+            log.error("Content change refused, still serving the last good content:\n%s", exc)
+            return
+        if self._content is not None:
+            log.info("Content reloaded (%d regions).", len(content.topics))
+        self._content, self._refused, self.last_error = content, "", None

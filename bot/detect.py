@@ -1,0 +1,139 @@
+"""Detect the language of a message among the supported ones (script ranges + lingua + our own vocabulary)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import yaml
+
+from bot.languages import Language
+
+# Unicode blocks by script. Scripts not listed count as "Other".
+SCRIPTS: dict[str, tuple[tuple[int, int], ...]] = {
+    "Latin": ((0x41, 0x5A), (0x61, 0x7A), (0xC0, 0x24F), (0x1E00, 0x1EFF)),
+    "Arabic": ((0x600, 0x6FF), (0x750, 0x77F), (0x8A0, 0x8FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF)),
+    "Thai": ((0xE00, 0xE7F),),
+    "Myanmar": ((0x1000, 0x109F), (0xA9E0, 0xA9FF), (0xAA60, 0xAA7F)),
+    "Cyrillic": ((0x400, 0x52F),),
+    "Greek": ((0x370, 0x3FF),),
+    "Hebrew": ((0x590, 0x5FF),),
+    "Devanagari": ((0x900, 0x97F),),
+    "Bengali": ((0x980, 0x9FF),),
+    "Khmer": ((0x1780, 0x17FF),),
+    "Lao": ((0xE80, 0xEFF),),
+    "Han": ((0x4E00, 0x9FFF), (0x3400, 0x4DBF)),
+    "Kana": ((0x3040, 0x30FF),),
+    "Hangul": ((0xAC00, 0xD7AF), (0x1100, 0x11FF)),
+    "Ethiopic": ((0x1200, 0x137F),),
+}
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+CONFIDENT = 0.75  # a detection at least this sure may switch the conversation language
+
+
+def script_of(ch: str) -> str:
+    """The script a letter belongs to ("Other" if not in our table)."""
+    cp = ord(ch)
+    for name, ranges in SCRIPTS.items():
+        if any(lo <= cp <= hi for lo, hi in ranges):
+            return name
+    return "Other"
+
+
+def letters(text: str) -> list[str]:
+    """The letters (and combining marks) of a text, without digits, symbols or emoji."""
+    return [c for c in text if unicodedata.category(c)[0] in "LM"]
+
+
+@dataclass(frozen=True)
+class Detection:
+    """What language a message is in, as far as we can tell."""
+
+    lang: str | None  # a supported code, or None (no letters / not sure / unsupported)
+    confidence: float
+    unsupported: bool = False
+
+    @property
+    def confident(self) -> bool:
+        """Sure enough to switch language mid-conversation."""
+        return self.lang is not None and self.confidence >= CONFIDENT
+
+
+def _vocabulary(nlu_dir: Path, codes: Iterable[str]) -> dict[str, set[str]]:
+    vocab: dict[str, set[str]] = {}
+    for code in codes:
+        words: set[str] = set()
+        for path in sorted((nlu_dir / code).glob("*.yml")):
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            for block in data.get("nlu") or []:
+                for line in str(block.get("examples", "")).splitlines():
+                    words.update(w.lower() for w in _WORD.findall(line.lstrip("- ")))
+        vocab[code] = words
+    return vocab
+
+
+class LanguageDetector:
+    """Detects supported languages; lingua's models load on first use."""
+
+    def __init__(self, languages: list[Language], nlu_dir: Path):
+        self.languages = languages
+        self.by_script: dict[str, list[str]] = {}
+        for lang in languages:
+            self.by_script.setdefault(lang.script, []).append(lang.code)
+        self.vocab = _vocabulary(nlu_dir, [x.code for x in languages])
+        word_langs: Counter[str] = Counter()
+        for words in self.vocab.values():
+            word_langs.update(words)
+        self.word_langs = word_langs
+
+    @cached_property
+    def _lingua(self):  # type: ignore[no-untyped-def]
+        from lingua import LanguageDetectorBuilder
+
+        return LanguageDetectorBuilder.from_all_languages().build()
+
+    def _lingua_scores(self, text: str) -> dict[str, float]:
+        scores: dict[str, float] = {}
+        for cv in self._lingua.compute_language_confidence_values(text):
+            scores[cv.language.iso_code_639_1.name.lower()] = cv.value
+        return scores
+
+    def _vocab_scores(self, words: list[str], codes: list[str]) -> dict[str, float]:
+        if not words:
+            return {c: 0.0 for c in codes}
+        return {
+            c: sum(1.0 / self.word_langs[w] for w in words if w in self.vocab[c]) / len(words)
+            for c in codes
+        }
+
+    def detect(self, text: str) -> Detection:
+        """Guess the message's language among the supported ones."""
+        chars = letters(text)
+        if not chars:
+            return Detection(None, 0.0)
+        scripts = Counter(script_of(c) for c in chars)
+        script, count = scripts.most_common(1)[0]
+        share = count / len(chars)
+        candidates = self.by_script.get(script, [])
+        if not candidates:
+            return Detection(None, share, unsupported=len(chars) >= 2)
+        words = [w.lower() for w in _WORD.findall(text)]
+        if script not in ("Latin", "Arabic"):
+            # Scripts only one of our languages uses; lingua cannot tell Burmese anyway.
+            return Detection(candidates[0], share)
+        lingua = self._lingua_scores(text)
+        vocab = self._vocab_scores(words, candidates)
+        best_other = max(((v, k) for k, v in lingua.items() if k not in candidates), default=(0.0, ""))
+        if best_other[0] >= 0.6 and len(words) >= 3 and max(vocab.values()) < 0.34:
+            return Detection(None, best_other[0], unsupported=True)
+        total = sum(lingua.get(c, 0.0) for c in candidates) or 1.0
+        combined = {c: 0.5 * lingua.get(c, 0.0) / total + 0.5 * vocab[c] for c in candidates}
+        if len(candidates) == 1:
+            return Detection(candidates[0], min(1.0, share * (0.5 + combined[candidates[0]])))
+        lang = max(combined, key=lambda c: combined[c])
+        return Detection(lang, combined[lang] * share)

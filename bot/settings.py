@@ -1,0 +1,59 @@
+"""All configuration, read once from the environment into one typed object."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(Exception):
+    """A configuration value is wrong; the message says which and how to fix it."""
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
+    raw = env.get(name, "")
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, not {raw!r}.") from None
+    if value < minimum:
+        raise SettingsError(f"{name} must be at least {minimum}.")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Configuration of one deployment (documented in .env.example)."""
+
+    content_dir: Path
+    region: str
+    telegram_token: str
+    action_server_url: str
+    retention_days: int
+    max_message_chars: int
+    var_dir: Path
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read the environment; raise SettingsError with a clear message if a value is wrong."""
+        env = os.environ if env is None else env
+        content_dir = Path(env.get("CONTENT_DIR") or REPO / "content")
+        region = env.get("REGION") or "es-barcelona"
+        if not (content_dir / region / "region.yml").exists():
+            packs = sorted(p.name for p in content_dir.glob("*/region.yml") for p in [p.parent])
+            raise SettingsError(f"REGION={region!r} has no content pack. Use one of: {', '.join(packs)}.")
+        return cls(
+            content_dir=content_dir,
+            region=region,
+            telegram_token=env.get("TELEGRAM_BOT_TOKEN", ""),
+            action_server_url=env.get("ACTION_SERVER_URL", ""),
+            retention_days=_int(env, "RETENTION_DAYS", 90),
+            max_message_chars=_int(env, "MAX_MESSAGE_CHARS", 1000, minimum=50),
+            var_dir=Path(env.get("VAR_DIR") or REPO / "var"),
+        )

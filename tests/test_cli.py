@@ -1,0 +1,67 @@
+"""The command line as editors and developers use it: real processes, real model."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.settings import REPO
+
+
+def _bot(args: list[str], env: dict[str, str] | None = None, stdin: str | None = None,
+         timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=REPO, capture_output=True, text=True,
+                          input=stdin, timeout=timeout, env={**os.environ, **(env or {})})
+
+
+def test_ask_batch_prints_one_json_object_per_line_in_order(model_path: Path, tmp_path: Path):
+    questions = ["¿Puedo empadronarme sin contrato de alquiler?", "", "أين أجد طبيبا؟",
+                 "ကလေးကို ကျောင်းအပ်ချင်တယ်", "😀", "Je cherche des cours de catalan"]
+    batch = tmp_path / "questions.txt"
+    batch.write_text("\n".join(questions) + "\n", encoding="utf-8")
+    result = _bot(["ask", "--json", "--batch", str(batch)])
+    assert result.returncode == 0, result.stderr[-2000:]
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["text"] for r in records] == questions
+    for r in records:
+        assert set(r) >= {"text", "language", "topic", "confidence", "suggestions", "reply"}
+        assert r["reply"] and 0.0 <= r["confidence"] <= 1.0
+    assert (records[0]["language"], records[0]["topic"]) == ("es", "registration.municipal")
+    assert records[2]["language"] == "ar"
+    assert records[3]["language"] == "my"
+    assert records[5]["language"] == "fr"
+
+
+def test_ask_single_with_lang(model_path: Path):
+    result = _bot(["ask", "--lang", "es", "--json", "/contact.hotline"])
+    assert result.returncode == 0, result.stderr[-2000:]
+    record = json.loads(result.stdout)
+    assert record["language"] == "es" and record["topic"] == "contact.hotline" and "112" in "".join(record["reply"])
+
+
+def test_chat_numbered_buttons(model_path: Path):
+    result = _bot(["chat", "--lang", "en"], stdin="/menu\n1\n/quit\n", timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "1) Papers and registration" in result.stdout
+    assert "Registering" in result.stdout or "register" in result.stdout.lower()
+
+
+def test_broken_content_stops_with_file_field_and_fix(tmp_path: Path):
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    path = content / "es-barcelona" / "health.access.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("sensitivity:", "sensitivity: maybe #", 1),
+                    encoding="utf-8")
+    result = _bot(["train"], env={"CONTENT_DIR": str(content)}, timeout=120)
+    assert result.returncode == 2
+    assert "es-barcelona/health.access.yml" in result.stderr and "sensitivity" in result.stderr
+    assert "Fix:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_unknown_region_is_a_clear_error():
+    result = _bot(["ask", "hola"], env={"REGION": "mars"}, timeout=120)
+    assert result.returncode == 2 and "REGION='mars'" in result.stderr and "Traceback" not in result.stderr

@@ -1,0 +1,100 @@
+"""Content checks name the file, the line, the field and the fix; the store reloads safely."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.content_load import load_content
+from bot.content_store import ContentStore
+from bot.settings import REPO
+from bot.yamlfile import DataError
+
+
+@pytest.fixture()
+def content_dir(tmp_path: Path) -> Path:
+    target = tmp_path / "content"
+    shutil.copytree(REPO / "content", target)
+    return target
+
+
+def _problems(content_dir: Path) -> list[str]:
+    with pytest.raises(DataError) as exc:
+        load_content(content_dir)
+    return [str(p) for p in exc.value.problems if p.severity == "error"]
+
+
+def test_the_real_content_loads():
+    content = load_content(REPO / "content")
+    assert content.topic("es-barcelona", "registration.municipal").region == "es-barcelona"
+    assert content.topic("es-barcelona", "money.remittances").region == "global"
+
+
+def test_yaml_syntax_error_names_file_and_line(content_dir: Path):
+    path = content_dir / "global" / "legal.aid.yml"
+    lines = path.read_text().splitlines()
+    lines.insert(2, "related: [a, b")
+    path.write_text("\n".join(lines))
+    [problem] = _problems(content_dir)
+    assert "global/legal.aid.yml:" in problem and "not valid YAML" in problem and "Fix:" in problem
+
+
+def test_missing_translation_names_the_language(content_dir: Path):
+    path = content_dir / "th" / "work.permit.yml"
+    text = path.read_text()
+    start = text.index("\n  my:")
+    path.write_text(text[:start] + "\n")
+    problems = _problems(content_dir)
+    assert any("th/work.permit.yml" in p and "The my translation is missing" in p for p in problems), problems
+
+
+def test_unknown_status_and_topic_id_are_reported_with_line(content_dir: Path):
+    path = content_dir / "global" / "housing.help.yml"
+    text = path.read_text().replace("status: draft", "status: finished", 1)
+    path.write_text(text)
+    (content_dir / "global" / "housing.typo.yml").write_text(text.replace("topic: housing.help", "topic: housing.typo"))
+    problems = _problems(content_dir)
+    assert any("housing.help.yml:" in p and "translations.en.status" in p and "Unknown status" in p
+               for p in problems), problems
+    assert any("housing.typo.yml" in p and "is not a topic id" in p for p in problems), problems
+
+
+def test_ui_string_missing_or_placeholder_changed(content_dir: Path):
+    path = content_dir / "ui" / "fr.yml"
+    text = path.read_text()
+    text = "\n".join(line for line in text.splitlines() if not line.startswith("button.back:"))
+    text = text.replace("{number}", "{numero}", 1)
+    path.write_text(text)
+    problems = _problems(content_dir)
+    assert any("ui/fr.yml" in p and "'button.back' is missing" in p for p in problems), problems
+    assert any("ui/fr.yml" in p and "placeholders" in p for p in problems), problems
+
+
+def test_expired_answer_is_a_warning_and_not_served(content_dir: Path):
+    from bot.answers import topic_reply
+
+    content = load_content(content_dir, dt.date(2099, 1, 1))
+    expiring = [t for t in content.topics["th"].values() if t.valid_until]
+    assert expiring, "the Thailand pack has answers with valid_until"
+    assert any("Expired" in w for w in content.warnings)
+    reply = topic_reply(content, "th", "en", expiring[0].id, dt.date(2099, 1, 1))
+    assert content.text("en", "answer.updating") in reply.messages[0]
+    assert "1694" in reply.messages[0]  # the region's hotlines instead
+
+
+def test_store_picks_up_an_edit_and_refuses_a_broken_one(content_dir: Path):
+    store = ContentStore(content_dir, check_every=0)
+    path = content_dir / "global" / "community.participation.yml"
+    assert store.current().topic("global", "community.participation") is not None
+    text = path.read_text()
+    old_title = store.current().topic("global", "community.participation").translations["en"].title
+    path.write_text(text.replace(old_title, "Edited title for the test", 1))
+    assert store.current().topic("global", "community.participation").translations["en"].title == \
+        "Edited title for the test"
+    path.write_text("topic: [broken")
+    assert store.current().topic("global", "community.participation").translations["en"].title == \
+        "Edited title for the test"
+    assert store.last_error is not None and "community.participation.yml" in str(store.last_error)

@@ -1,0 +1,167 @@
+"""End to end through the real trained model and the real action server."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+
+from bot.answers import language_payload, topic_payload
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+
+def new_id() -> str:
+    return f"test-{uuid.uuid4().hex[:10]}"
+
+
+async def test_answers_in_the_language_of_the_question(assistant):
+    content = assistant.store.current()
+    cases = [
+        ("¿Puedo empadronarme sin contrato de alquiler?", "es", "registration.municipal"),
+        ("how do I get a health card to see a doctor", "en", "health.access"),
+        ("je veux inscrire mon fils à l'école", "fr", "education.school"),
+        ("ลูกฉันไม่มีเอกสาร เข้าเรียนได้ไหม", "th", "education.school"),
+    ]
+    for text, lang, topic in cases:
+        turn = await assistant.handle(new_id(), text)
+        assert (turn.language, turn.topic) == (lang, topic), (text, turn.as_json())
+        expected = content.topic("es-barcelona", topic).translations[lang].messages[0]
+        assert turn.reply.messages[0] == expected
+        assert any(b.payload == "/human_handoff" for b in turn.reply.buttons)
+
+
+async def test_region_answer_has_source_and_phone_number(assistant):
+    turn = await assistant.handle(new_id(), "/registration.municipal", "en")
+    joined = "\n".join(turn.reply.messages)
+    assert "010" in joined and "https://" in joined
+
+
+async def test_later_question_in_another_language_switches(assistant):
+    cid = new_id()
+    first = await assistant.handle(cid, "hello, I need help with papers")
+    assert first.language == "en"
+    second = await assistant.handle(cid, "necesito un médico para mi hija, no tengo papeles", first.language)
+    assert second.language == "es"
+    third = await assistant.handle(cid, "ok", second.language)
+    assert third.language == "es"  # too short to switch
+
+
+async def test_language_menu_choice_sets_language(assistant):
+    cid = new_id()
+    menu = await assistant.handle(cid, "/change_language", "en")
+    assert language_payload("ar") in [b.payload for b in menu.reply.buttons]
+    turn = await assistant.handle(cid, language_payload("ar"), "en")
+    content = assistant.store.current()
+    assert turn.language == "ar"
+    assert turn.reply.messages == [content.text("ar", "language.set")]
+
+
+async def test_unsupported_language_gets_english_and_the_list(assistant):
+    turn = await assistant.handle(new_id(), "Где я могу найти врача для моего ребёнка?")
+    content = assistant.store.current()
+    assert turn.language == "en"
+    for lang in content.languages:
+        assert lang.name in turn.reply.messages[0]
+
+
+async def test_unclear_question_offers_topics_and_a_person(assistant):
+    turn = await assistant.handle(new_id(), "papers doctor", "en")
+    if turn.topic != "nlu_fallback":
+        pytest.fail(f"expected a fallback, got {turn.as_json()}")
+    content = assistant.store.current()
+    assert turn.reply.messages[0] == content.text("en", "fallback.did_you_mean")
+    payloads = [b.payload for b in turn.reply.buttons]
+    assert 2 <= len(turn.suggestions) <= 3
+    assert payloads[: len(turn.suggestions)] == [topic_payload(t) for t in turn.suggestions]
+    assert payloads[-1] == "/human_handoff"
+
+
+@pytest.mark.parametrize("text, string_id", [
+    ("", "error.empty"),
+    ("   \n\t ", "error.empty"),
+    ("😀😀😀", "error.no_text"),
+    ("600 000 016 123", "error.digits_only"),
+])
+async def test_bad_input_gets_a_kind_reply(assistant, text, string_id):
+    content = assistant.store.current()
+    turn = await assistant.handle(new_id(), text, "fr")
+    assert turn.reply.messages == [content.text("fr", string_id)]
+    assert turn.language == "fr"
+
+
+async def test_very_long_message_is_read_in_part(assistant):
+    text = "I need a doctor for my daughter. " * 310  # over 10,000 characters
+    assert len(text) > 10_000
+    turn = await assistant.handle(new_id(), text)
+    content = assistant.store.current()
+    assert turn.reply.messages[0] == content.text("en", "error.too_long")
+    assert len(turn.reply.messages) > 1
+
+
+async def test_gibberish_and_markup_never_crash(assistant):
+    for text in ("asdkj qwpoe zxcmn", "<b>hola</b> *padron* _now_ [x](y)", "padrón كيف 学校"):
+        turn = await assistant.handle(new_id(), text)
+        assert turn.reply.messages and all(m.strip() for m in turn.reply.messages)
+
+
+async def test_menu_and_category(assistant):
+    content = assistant.store.current()
+    menu = await assistant.handle(new_id(), "/menu", "th")
+    assert menu.reply.messages == [content.text("th", "menu.title")]
+    health = await assistant.handle(new_id(), '/menu{"category": "health"}', "th")
+    assert topic_payload("health.access") in [b.payload for b in health.reply.buttons]
+
+
+async def test_handoff_gives_the_region_hotlines(assistant):
+    turn = await assistant.handle(new_id(), "/human_handoff", "es")
+    joined = "\n".join(turn.reply.messages)
+    for number in ("112", "010", "016"):
+        assert number in joined
+
+
+async def test_forget_me_deletes_the_conversation(assistant):
+    cid = new_id()
+    await assistant.handle(cid, "hello", None)
+    assert await assistant.client.events(cid)
+    turn = await assistant.handle(cid, "/forget_me", "en")
+    assert turn.forget
+    assert await assistant.client.events(cid) == []
+
+
+async def test_content_edit_is_served_without_restart(assistant, content_copy: Path):
+    path = content_copy / "global" / "money.remittances.yml"
+    original = path.read_text(encoding="utf-8")
+    before = await assistant.handle(new_id(), topic_payload("money.remittances"), "en")
+    first = before.reply.messages[0]
+    try:
+        path.write_text(original.replace(first.split("\n")[0][:40], "EDITED BY TEST", 1), encoding="utf-8")
+        import time
+
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            after = await assistant.handle(new_id(), topic_payload("money.remittances"), "en")
+            if "EDITED BY TEST" in after.reply.messages[0]:
+                break
+        assert "EDITED BY TEST" in after.reply.messages[0]
+    finally:
+        path.write_text(original, encoding="utf-8")
+
+
+async def test_action_server_down_gives_hotline_in_users_language(assistant):
+    from bot.rasa_client import AgentClient
+
+    broken = AgentClient(assistant.client.model_path, "http://127.0.0.1:9/webhook")
+    broken._agent = assistant.client._agent.__class__.load(str(assistant.client.model_path),
+                                                          action_endpoint=None)
+    saved = assistant.client
+    assistant.client = broken
+    try:
+        turn = await assistant.handle(new_id(), "¿dónde está el hospital?", "es")
+    finally:
+        assistant.client = saved
+    content = assistant.store.current()
+    assert turn.topic == "unavailable"
+    assert content.text("es", "error.unavailable") in turn.reply.messages[0]
+    assert "112" in turn.reply.messages[0]

@@ -1,0 +1,53 @@
+"""Language detection: scripts, lingua plus our vocabulary, unsupported languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.assistant import pick_language
+from bot.detect import Detection, LanguageDetector
+from bot.languages import load_languages
+from bot.settings import REPO
+
+
+@pytest.fixture(scope="module")
+def detector() -> LanguageDetector:
+    return LanguageDetector(load_languages(REPO / "content"), REPO / "nlu_data")
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("¿Puedo empadronarme sin contrato de alquiler?", "es"),
+    ("ลูกฉันไม่มีเอกสาร เข้าเรียนได้ไหม", "th"),
+    ("أين أجد طبيبا؟", "ar"),
+    ("ကျွန်တော့် work permit သက်တမ်းကုန်ပြီ", "my"),
+    ("Je cherche un cours de français gratuit", "fr"),
+    ("my boss keeps my passport", "en"),
+    ("hola", "es"),
+    ("merci beaucoup", "fr"),
+])
+def test_detects_supported_languages(detector: LanguageDetector, text: str, lang: str):
+    assert detector.detect(text).lang == lang
+
+
+@pytest.mark.parametrize("text", [
+    "Где я могу найти врача?",
+    "我需要看医生",
+    "Ich brauche einen Arzt für meine Tochter",
+    "ខ្ញុំត្រូវការជំនួយ",
+    "مجھے ڈاکٹر کی ضرورت ہے",
+])
+def test_flags_unsupported_languages(detector: LanguageDetector, text: str):
+    d = detector.detect(text)
+    assert d.unsupported and d.lang is None
+
+
+def test_no_letters_means_no_language(detector: LanguageDetector):
+    assert detector.detect("😀😀 👍").lang is None
+    assert detector.detect("123 456").lang is None
+
+
+def test_switching_needs_confidence():
+    assert pick_language(Detection("es", 0.95), "en") == "es"
+    assert pick_language(Detection("es", 0.4), "en") == "en"
+    assert pick_language(Detection(None, 0.0), "ar") == "ar"
+    assert pick_language(Detection(None, 0.0), None) == "en"
