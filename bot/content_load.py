@@ -177,7 +177,8 @@ def _load_translation(ck: _Checker, doc: YamlDoc, lang: str, tr: Any) -> Transla
         return None
     for i, m in enumerate(msgs):
         if len(m) > MESSAGE_HARD_LIMIT:
-            ck.add(doc, keys + ("messages", i), f"Message is {len(m)} characters; Telegram allows {MESSAGE_HARD_LIMIT}.",
+            ck.add(doc, keys + ("messages", i),
+                   f"Message is {len(m)} characters; Telegram allows {MESSAGE_HARD_LIMIT}.",
                    "Split it into shorter messages.")
             ok = False
         elif len(m) > MESSAGE_SOFT_LIMIT:
@@ -258,7 +259,8 @@ def _load_menu(ck: _Checker, topic_ids: list[str]) -> list[MenuCategory]:
             continue
         for j, t in enumerate(c.get("topics") or []):
             if t not in topic_ids:
-                ck.add(doc, ("categories", i, "topics", j), f"{t!r} is not a topic id.", "Use ids from content/topics.yml.")
+                ck.add(doc, ("categories", i, "topics", j), f"{t!r} is not a topic id.",
+                       "Use ids from content/topics.yml.")
         cats.append(MenuCategory(c["id"], tuple(c.get("topics") or [])))
     return cats
 
@@ -302,7 +304,7 @@ def load_content(content_dir: Path, today: dt.date | None = None) -> Content:
             if tid not in topics[GLOBAL]:
                 ck.problems.append(Problem(f"content/global/{tid}.yml", "", f"No general answer for {tid}.",
                                            "Write the file (see docs/content-format.md)."))
-    for region, by_id in topics.items():
+    for by_id in topics.values():
         for topic in by_id.values():
             if topic.expired(today):
                 ck.problems.append(Problem(topic.path, "valid_until", f"Expired on {topic.valid_until}; not served.",

@@ -40,7 +40,10 @@ class AgentClient:
         """Load the model (slow: seconds). Call once at start-up."""
         from rasa.core.agent import Agent
         from rasa.utils.endpoints import EndpointConfig
+        from rasa.utils.log_utils import configure_structlog
 
+        # Rasa's debug events contain the person's text: never log below INFO.
+        configure_structlog(max(logging.getLogger().getEffectiveLevel(), logging.INFO))
         self._agent = Agent.load(str(self.model_path), action_endpoint=EndpointConfig(url=self.action_url))
 
     async def send(self, sender_id: str, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
@@ -60,6 +63,7 @@ class AgentClient:
     async def forget(self, sender_id: str) -> None:
         """Remove the conversation from the tracker store."""
         store = self._agent.tracker_store
+        store = getattr(store, "_tracker_store", store)  # unwrap Rasa's FailSafeTrackerStore
         if hasattr(store, "store") and isinstance(store.store, dict):  # in-memory store
             store.store.pop(sender_id, None)
             return

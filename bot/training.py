@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import logging
+import os
 import sys
 from pathlib import Path
+
+import yaml
 
 from bot.content_load import load_content
 from bot.yamlfile import DataError, Problem, read_yaml
@@ -37,7 +42,8 @@ def check_nlu(repo: Path = REPO, content_dir: Path | None = None) -> list[Proble
             continue
         blocks = doc.data.get("nlu") if isinstance(doc.data, dict) else None
         if not isinstance(blocks, list):
-            problems.append(Problem(rel, "nlu", "No 'nlu:' list found.", "Start the file with version and nlu:.", doc.line()))
+            problems.append(Problem(rel, "nlu", "No 'nlu:' list found.", "Start the file with version and nlu:.",
+                                    doc.line()))
             continue
         for i, block in enumerate(blocks):
             if not isinstance(block, dict) or "intent" not in block:
@@ -65,7 +71,10 @@ def inputs_hash(repo: Path = REPO) -> str:
         base = repo / name
         files = [base] if base.is_file() else sorted(p for p in base.rglob("*") if p.is_file())
         for f in files:
-            h.update(str(f.relative_to(repo)).encode() + b"\0" + f.read_bytes() + b"\0")
+            # Hash the parsed YAML, so editing a comment does not trigger retraining.
+            data = yaml.safe_load(f.read_text(encoding="utf-8")) if f.suffix == ".yml" else f.read_text()
+            h.update(str(f.relative_to(repo)).encode() + b"\0")
+            h.update(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode() + b"\0")
     return h.hexdigest()[:16]
 
 
@@ -85,13 +94,24 @@ def train(repo: Path = REPO, force: bool = False, content_dir: Path | None = Non
     if target.exists() and not force:
         print(f"Model is up to date: {target.relative_to(repo)}", file=sys.stderr)
         return target
-    print("Training the model (a few minutes)...", file=sys.stderr)
+    print("Training the model (several minutes; progress bars follow)...", file=sys.stderr)
     from rasa.model_training import train as rasa_train
+    from rasa.utils.log_utils import configure_structlog
 
-    result = rasa_train(domain=str(repo / "domain.yml"), config=str(repo / "config.yml"),
-                        training_files=[str(repo / "data"), str(repo / "nlu_data")],
-                        output=str(target.parent), fixed_model_name=target.name[: -len(".tar.gz")],
-                        force_training=True)
+    configure_structlog(logging.INFO)  # otherwise Rasa prints every rule-policy debug event
+
+    previous = os.environ.get("LOG_LEVEL")
+    os.environ["LOG_LEVEL"] = "INFO"  # Rasa shows its progress bars only from INFO on
+    try:
+        result = rasa_train(domain=str(repo / "domain.yml"), config=str(repo / "config.yml"),
+                            training_files=[str(repo / "data"), str(repo / "nlu_data")],
+                            output=str(target.parent), fixed_model_name=target.name[: -len(".tar.gz")],
+                            force_training=True)
+    finally:
+        if previous is None:
+            os.environ.pop("LOG_LEVEL", None)
+        else:
+            os.environ["LOG_LEVEL"] = previous
     if result.code != 0 or not target.exists():
         raise RuntimeError(f"Rasa training failed (code {result.code}).")
     for old in target.parent.glob("assistant-*.tar.gz"):

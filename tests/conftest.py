@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import AsyncIterator
 
 import pytest
 
@@ -17,10 +17,13 @@ os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 
 @pytest.fixture(scope="session")
 def model_path() -> Path:
-    """The trained model for the current data (trains once if it is missing)."""
+    """The trained model for the current data (trains once if it is missing).
+
+    TEST_MODEL=path uses a given model instead (for quick runs while developing).
+    """
     from bot.training import train
 
-    return train()
+    return Path(os.environ["TEST_MODEL"]) if os.environ.get("TEST_MODEL") else train()
 
 
 @pytest.fixture(scope="session")
