@@ -81,6 +81,16 @@ async def _ask(settings: Settings, texts: list[str], lang: str | None, as_json: 
     return 0
 
 
+async def _telegram(settings: Settings) -> int:
+    from bot.local import local_assistant
+    from bot.telegram import build_application, check_settings, run_until_stopped
+
+    check_settings(settings)  # before the slow start-up
+    async with local_assistant(settings) as assistant:
+        await run_until_stopped(build_application(settings, assistant))
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m bot", description="Multilingual information assistant for migrants.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -128,9 +138,7 @@ def main(argv: list[str] | None = None) -> int:
                 return 2
             return asyncio.run(_ask(settings, texts, lang, args.json))
         if args.command == "run" and settings.telegram_token:
-            print("TELEGRAM_BOT_TOKEN is set, but this version has no Telegram front end yet; "
-                  "unset it to chat in the terminal.", file=sys.stderr)
-            return 2
+            return asyncio.run(_telegram(settings))
         return asyncio.run(_chat(settings, lang))
     except (DataError, SettingsError) as exc:
         print(f"Cannot start: fix the following and try again.\n{exc}", file=sys.stderr)

@@ -186,7 +186,7 @@ def _load_translation(ck: _Checker, doc: YamlDoc, lang: str, tr: Any) -> Transla
                    "Shorten it or split it in two.", "warning")
     if not ok:
         return None
-    return Translation(tr["title"].strip(), tuple(m.strip() for m in msgs), status,
+    return Translation(tr["title"].strip(), tuple(m.strip() for m in msgs), str(status),
                        _date_text(tr.get("reviewed")))
 
 
@@ -206,12 +206,13 @@ def _load_region(ck: _Checker, doc: YamlDoc, region: str, langs: list[str]) -> R
                 ck.add(doc, ("hotlines", i, "label"), f"The {lang} label of {h['number']} is missing.",
                        f"Add {lang}: ... to the label.")
         hotlines.append(Hotline(h["number"], dict(h["label"])))
-    name = d.get("name") if isinstance(d.get("name"), dict) else {}
+    raw_name = d.get("name")
+    name: dict[str, str] = dict(raw_name) if isinstance(raw_name, dict) else {}
     emergency = d.get("emergency", "")
     if not isinstance(emergency, str):
         ck.add(doc, ("emergency",), "The emergency number must be text in quotes.", 'Write emergency: "112".')
         emergency = str(emergency)
-    return Region(region, dict(name), emergency, tuple(hotlines))
+    return Region(region, name, emergency, tuple(hotlines))
 
 
 def _load_ui(ck: _Checker, langs: list[str]) -> dict[str, dict[str, str]]:

@@ -38,6 +38,8 @@ class Settings:
     retention_days: int
     max_message_chars: int
     var_dir: Path
+    pseudonym_secret: str = ""
+    telegram_api_base_url: str = "https://api.telegram.org"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -56,4 +58,6 @@ class Settings:
             retention_days=_int(env, "RETENTION_DAYS", 90),
             max_message_chars=_int(env, "MAX_MESSAGE_CHARS", 1000, minimum=50),
             var_dir=Path(env.get("VAR_DIR") or REPO / "var"),
+            pseudonym_secret=env.get("PSEUDONYM_SECRET", ""),
+            telegram_api_base_url=(env.get("TELEGRAM_API_BASE_URL") or "https://api.telegram.org").rstrip("/"),
         )

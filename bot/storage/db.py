@@ -1,0 +1,274 @@
+"""The assistant's database: preferences, the chat mapping, forgetting and retention.
+
+Usage (from async code; every data method runs SQLAlchemy in a worker thread)::
+
+    db = Database(settings_url)          # no connection yet
+    await asyncio.to_thread(db.migrate)  # schema to head, once at start-up
+    prefs = await db.get_preferences_or_none(user)   # None if unknown *or* database down
+    await safe(db.save_preferences(user, "ar", None), None, "save preferences")
+
+Rasa's SQLTrackerStore may share the database (its table is `events`);
+`forget` and `purge` then delete its rows too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine.url import make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
+
+from bot.storage.models import TelegramChat, User, utcnow
+
+log = logging.getLogger(__name__)
+
+DEFAULT_URL = "sqlite:///var/assistant.db"
+DEFAULT_RETENTION_DAYS = 90
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+# Rasa's SQLTrackerStore table, deleted from when it lives in the same database.
+RASA_EVENTS = sa.table("events", sa.column("sender_id", sa.String), sa.column("timestamp", sa.Float))
+
+OUTAGES = (OperationalError, InterfaceError)
+"""Errors that mean the database is unreachable or unusable right now, not a bug."""
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """What is stored about one user."""
+
+    language: str | None
+    region: str | None
+    first_contact: date
+    last_seen: datetime
+
+
+def sqlite_url(var_dir: Path) -> str:
+    """The default database URL for a var/ folder: an SQLite file in it."""
+    return f"sqlite:///{var_dir / 'assistant.db'}"
+
+
+def _create_engine(url: str) -> Engine:
+    """An engine for the URL; for SQLite, create the file's folder and enforce foreign keys."""
+    parsed = make_url(url)
+    kwargs: dict[str, Any] = {"pool_pre_ping": True, "future": True}
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    elif parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
+        kwargs["connect_args"] = {"connect_timeout": 5}
+    engine = sa.create_engine(parsed, **kwargs)
+    if parsed.get_backend_name() == "sqlite":
+        sa.event.listen(engine, "connect", _sqlite_foreign_keys)
+    return engine
+
+
+def _sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
+    """Make SQLite honour ON DELETE CASCADE (it is off per connection by default)."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _upsert(conn: Connection, table: sa.Table, values: dict[str, Any], update: dict[str, Any]) -> None:
+    """Insert a row, or update `update` columns where the primary key already exists (one statement)."""
+    dialect = conn.dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        if dialect == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert
+        else:
+            from sqlalchemy.dialects.postgresql import insert  # type: ignore[assignment]
+        keys = [c.name for c in table.primary_key.columns]
+        conn.execute(insert(table).values(**values).on_conflict_do_update(index_elements=keys, set_=update))
+        return
+    key = sa.and_(*(c == values[c.name] for c in table.primary_key.columns))
+    if conn.execute(sa.update(table).where(key).values(**update)).rowcount == 0:
+        conn.execute(sa.insert(table).values(**values))
+
+
+class Database:
+    """The assistant's storage (SQLite file by default, PostgreSQL by URL).
+
+    Methods raise SQLAlchemy errors; wrap calls in `safe` (or use
+    `get_preferences_or_none`) where a database outage must not stop answering.
+    """
+
+    def __init__(self, url: str = DEFAULT_URL, retention_days: int = DEFAULT_RETENTION_DAYS) -> None:
+        if retention_days < 1:
+            raise ValueError(f"RETENTION_DAYS must be at least 1, not {retention_days}.")
+        self.url = url
+        self.retention_days = retention_days
+        self.engine = _create_engine(url)
+
+    def close(self) -> None:
+        """Close the pooled connections."""
+        self.engine.dispose()
+
+    # --- schema -------------------------------------------------------------
+
+    def alembic_config(self) -> Config:
+        """Alembic's configuration for this database, built in code (no alembic.ini)."""
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
+        return config
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest migration (blocking; call once at start-up)."""
+        config = self.alembic_config()
+        with self.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                # replicas starting together migrate one after the other
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(7201600001)"))
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+
+    def has_rasa_events(self, conn: Connection) -> bool:
+        """Whether Rasa's tracker table `events` exists in this database."""
+        return bool(sa.inspect(conn).has_table("events"))
+
+    # --- async API ----------------------------------------------------------
+
+    async def _run(self, work: Callable[[Connection], T]) -> T:
+        """Run `work` in one transaction, in a worker thread."""
+
+        def transaction() -> T:
+            with self.engine.begin() as conn:
+                return work(conn)
+
+        return await asyncio.to_thread(transaction)
+
+    async def get_preferences(self, pseudonym: str) -> Preferences | None:
+        """The stored preferences of a user, or None if nothing is stored."""
+        users = User.__table__
+
+        def work(conn: Connection) -> Preferences | None:
+            row = conn.execute(sa.select(users).where(users.c.pseudonym == pseudonym)).first()
+            if row is None:
+                return None
+            return Preferences(row.language, row.region, row.first_contact, row.last_seen)
+
+        return await self._run(work)
+
+    async def get_preferences_or_none(self, pseudonym: str) -> Preferences | None:
+        """Like get_preferences, but a database outage is logged and gives None (answer with defaults)."""
+        return await safe(self.get_preferences(pseudonym), None, "read preferences")
+
+    async def save_preferences(self, pseudonym: str, language: str | None, region: str | None) -> None:
+        """Store a user's language and region (None stores no preference) and mark them seen now."""
+        now = utcnow()
+
+        def work(conn: Connection) -> None:
+            _upsert(
+                conn,
+                User.__table__,
+                {
+                    "pseudonym": pseudonym,
+                    "language": language,
+                    "region": region,
+                    "first_contact": now.date(),
+                    "last_seen": now,
+                },
+                {"language": language, "region": region, "last_seen": now},
+            )
+
+        await self._run(work)
+
+    async def remember_chat(self, pseudonym: str, chat_id: int) -> None:
+        """Record where to send this user's replies and mark them seen now (creates the user if new)."""
+        now = utcnow()
+
+        def work(conn: Connection) -> None:
+            _upsert(
+                conn,
+                User.__table__,
+                {"pseudonym": pseudonym, "first_contact": now.date(), "last_seen": now},
+                {"last_seen": now},
+            )
+            _upsert(
+                conn,
+                TelegramChat.__table__,
+                {"pseudonym": pseudonym, "chat_id": chat_id, "last_seen": now},
+                {"chat_id": chat_id, "last_seen": now},
+            )
+
+        await self._run(work)
+
+    async def chat_id_for(self, pseudonym: str) -> int | None:
+        """The Telegram chat to send this user's replies to, or None if unknown."""
+        chats = TelegramChat.__table__
+
+        def work(conn: Connection) -> int | None:
+            return conn.execute(sa.select(chats.c.chat_id).where(chats.c.pseudonym == pseudonym)).scalar()
+
+        return await self._run(work)
+
+    async def forget(self, pseudonym: str) -> int:
+        """Delete everything stored about a user, Rasa's conversation events included; the number of rows."""
+
+        def work(conn: Connection) -> int:
+            deleted = 0
+            for table in (TelegramChat.__table__, User.__table__):
+                deleted += conn.execute(sa.delete(table).where(table.c.pseudonym == pseudonym)).rowcount
+            if self.has_rasa_events(conn):
+                deleted += conn.execute(sa.delete(RASA_EVENTS).where(RASA_EVENTS.c.sender_id == pseudonym)).rowcount
+            return deleted
+
+        return await self._run(work)
+
+    async def purge(self, older_than_days: int | None = None) -> dict[str, int]:
+        """Delete rows not seen for the retention period (default: this database's); rows deleted per table.
+
+        A user's chat mapping goes with the user; Rasa's events go one by one by their own timestamp.
+        """
+        days = self.retention_days if older_than_days is None else older_than_days
+        if days < 1:
+            raise ValueError(f"The retention period must be at least 1 day, not {days}.")
+        cutoff = utcnow() - timedelta(days=days)
+        users, chats = User.__table__, TelegramChat.__table__
+
+        def work(conn: Connection) -> dict[str, int]:
+            expired_users = sa.select(users.c.pseudonym).where(users.c.last_seen < cutoff)
+            counts = {
+                "telegram_chats": conn.execute(
+                    sa.delete(chats).where(sa.or_(chats.c.last_seen < cutoff, chats.c.pseudonym.in_(expired_users)))
+                ).rowcount,
+                "users": conn.execute(sa.delete(users).where(users.c.last_seen < cutoff)).rowcount,
+            }
+            if self.has_rasa_events(conn):
+                counts["events"] = conn.execute(
+                    sa.delete(RASA_EVENTS).where(RASA_EVENTS.c.timestamp < cutoff.timestamp())
+                ).rowcount
+            return counts
+
+        return await self._run(work)
+
+
+async def safe(operation: Awaitable[T], default: T, what: str) -> T:
+    """Await a database operation; on an outage log it and return `default` instead of raising.
+
+    `what` names the operation in the log ("read preferences"); no user data is logged.
+    """
+    try:
+        return await operation
+    except OUTAGES as error:
+        log.error("Database unavailable, could not %s (continuing without it): %s", what, outage_reason(error))
+        return default
+
+
+def outage_reason(error: Exception) -> str:
+    """The first line of the driver's message (no SQL, no parameters)."""
+    lines = str(getattr(error, "orig", None) or error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__

@@ -1,0 +1,1 @@
+"""Alembic migrations of the assistant's schema (run by `Database.migrate`)."""

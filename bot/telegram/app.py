@@ -1,0 +1,116 @@
+"""Build and run the Telegram Application (long polling) around a running Assistant."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import AsyncIterator
+
+from telegram import Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.assistant import Assistant
+from bot.settings import Settings, SettingsError
+from bot.telegram import handlers as h
+from bot.telegram.commands import register_commands
+from bot.telegram.state import SERVICES_KEY, Services
+
+log = logging.getLogger(__name__)
+
+MIN_SECRET_LENGTH = 16
+RETRIES_AFTER_FLOOD_WAIT = 3  # Telegram's 429 RetryAfter: wait as told, then resend
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+NOT_TEXT = (filters.VOICE | filters.AUDIO | filters.PHOTO | filters.VIDEO | filters.VIDEO_NOTE
+            | filters.ANIMATION | filters.Sticker.ALL | filters.Document.ALL | filters.LOCATION
+            | filters.VENUE | filters.CONTACT | filters.POLL | filters.Dice.ALL | filters.STORY)
+
+
+def check_settings(settings: Settings) -> None:
+    """Refuse to start Telegram without what it needs, saying which variable to set."""
+    if not settings.telegram_token:
+        raise SettingsError("TELEGRAM_BOT_TOKEN is empty: set it to the token from @BotFather.")
+    if len(settings.pseudonym_secret) < MIN_SECRET_LENGTH:
+        raise SettingsError(f"PSEUDONYM_SECRET is empty or shorter than {MIN_SECRET_LENGTH} characters: set it "
+                            "to a long random string and keep it (see .env.example).")
+
+
+def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
+    """Register every handler; order matters, the first matching handler wins."""
+    only_new = filters.UpdateType.MESSAGE  # edited messages are not answered again
+    # 1. Outside private chats: say once that we only work in private, then stay quiet.
+    app.add_handler(MessageHandler(~filters.ChatType.PRIVATE, h.not_private))
+    # 2. Commands, before text: a command is text too.
+    for name, callback in (("start", h.start), ("language", h.choose_language), ("menu", h.menu),
+                           ("help", h.help_command), ("privacy", h.privacy), ("forget", h.forget)):
+        app.add_handler(CommandHandler(name, callback, filters=only_new))
+    app.add_handler(MessageHandler(only_new & filters.COMMAND, h.help_command))  # unknown command
+    # 3. Typed text goes to the assistant.
+    app.add_handler(MessageHandler(only_new & filters.TEXT, h.on_text))
+    # 4. Voice, photos, stickers, files, places, contacts: explain, never download.
+    app.add_handler(MessageHandler(only_new & NOT_TEXT, h.on_not_text))
+    # 5. Inline keyboard buttons.
+    app.add_handler(CallbackQueryHandler(h.on_button))
+    app.add_error_handler(h.on_error)
+
+
+def build_application(settings: Settings, assistant: Assistant,
+                      base_url: str | None = None) -> Application:  # type: ignore[type-arg]
+    """Build the Application for long polling; base_url (the Bot API server root) overrides the setting."""
+    check_settings(settings)
+    root = (base_url or settings.telegram_api_base_url).rstrip("/")
+    app = (
+        ApplicationBuilder()
+        .token(settings.telegram_token)
+        .base_url(f"{root}/bot")
+        .base_file_url(f"{root}/file/bot")
+        .rate_limiter(AIORateLimiter(max_retries=RETRIES_AFTER_FLOOD_WAIT))
+        .build()
+    )
+    app.bot_data[SERVICES_KEY] = Services(settings, assistant)
+    register_handlers(app)
+    return app
+
+
+@contextlib.asynccontextmanager
+async def running(app: Application, poll_timeout: int = 10) -> AsyncIterator[None]:  # type: ignore[type-arg]
+    """Start the application and long polling (commands registered first), and stop them afterwards.
+
+    poll_timeout is the long-polling wait in seconds (short in tests, for a quick stop).
+    """
+    services: Services = app.bot_data[SERVICES_KEY]
+    async with app:  # initialize / shutdown
+        await register_commands(app.bot, services.assistant.store.current())
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES)
+        try:
+            yield
+        finally:
+            await app.updater.stop()
+            await app.stop()
+
+
+async def run_until_stopped(app: Application) -> None:  # type: ignore[type-arg]
+    """Serve Telegram until SIGINT or SIGTERM."""
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines contain the bot token
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        async with running(app):
+            log.warning("Telegram bot is running; press Ctrl-C to stop.")
+            await stop.wait()
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)

@@ -1,0 +1,190 @@
+"""The Telegram handlers: commands, typed text, buttons, other message kinds, chats that are not private."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from telegram import Update, User
+from telegram.constants import ChatType
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot.answers import MENU_PAYLOAD, Button, Reply, contacts, language_menu, menu_button
+from bot.assistant import DEFAULT_LANGUAGE
+from bot.content_model import Content
+from bot.telegram.commands import COMMANDS
+from bot.telegram.identity import pseudonym
+from bot.telegram.render import send_reply
+from bot.telegram.state import Services, services
+
+log = logging.getLogger(__name__)
+
+PRIVACY_PAYLOAD = "/privacy"
+FORGET_ME_PAYLOAD = "/forget_me"  # the assistant's intent: deletes the conversation, then confirms
+FORGET_YES = "tg:forget:yes"  # our own buttons; never sent to the assistant
+FORGET_NO = "tg:forget:no"
+
+
+def telegram_language(user: User | None, codes: list[str]) -> str | None:
+    """The language of the person's Telegram app, if we speak it ("pt-br" counts as "pt")."""
+    code = ((user.language_code if user else None) or "").split("-")[0].lower()
+    return code if code in codes else None
+
+
+def _chat_id(update: Update) -> int:
+    assert update.effective_chat is not None  # every update these handlers get has a chat
+    return update.effective_chat.id
+
+
+def _language(svc: Services, update: Update) -> str:
+    """The chat's language so far, else the Telegram app's language, else English."""
+    codes = svc.assistant.store.current().language_codes
+    known = svc.memory.languages.get(_chat_id(update))
+    return known or telegram_language(update.effective_user, codes) or DEFAULT_LANGUAGE
+
+
+def _language_buttons(content: Content, lang: str) -> list[Button]:
+    """One button per language in its own script, the current one marked."""
+    return [
+        Button(content.text(lang, "telegram.language_current", name=b.title), b.payload)
+        if x.code == lang else b
+        for x, b in zip(content.languages, language_menu(content, lang).buttons, strict=True)
+    ]
+
+
+async def _ask(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, current: str | None) -> None:
+    """Run text through the assistant as this person, remember the language, send the reply."""
+    svc = services(context)
+    assert update.effective_user is not None
+    chat_id = _chat_id(update)
+    conversation = pseudonym(svc.settings.pseudonym_secret, update.effective_user.id)
+    turn = await svc.assistant.handle(conversation, text, current)
+    if turn.forget:
+        svc.memory.forget(chat_id)
+    else:
+        svc.memory.languages[chat_id] = turn.language
+    await send_reply(context.bot, chat_id, turn.reply, svc.payloads)
+
+
+async def _send(context: ContextTypes.DEFAULT_TYPE, update: Update, reply: Reply) -> None:
+    svc = services(context)
+    await send_reply(context.bot, _chat_id(update), reply, svc.payloads)
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Welcome the person, tell them what is kept, and offer the languages."""
+    svc = services(context)
+    content = svc.assistant.store.current()
+    lang = _language(svc, update)
+    svc.memory.languages[_chat_id(update)] = lang
+    text = "\n\n".join([
+        content.text(lang, "telegram.welcome"),
+        content.text(lang, "telegram.privacy_notice", days=svc.settings.retention_days),
+        content.text(lang, "language.menu"),
+    ])
+    await _send(context, update, Reply([text], _language_buttons(content, lang)))
+
+
+async def choose_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Offer the languages, the current one marked."""
+    svc = services(context)
+    content = svc.assistant.store.current()
+    lang = _language(svc, update)
+    await _send(context, update, Reply([content.text(lang, "language.menu")], _language_buttons(content, lang)))
+
+
+async def menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show the topic menu."""
+    await _ask(update, context, MENU_PAYLOAD, _language(services(context), update))
+
+
+async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Say what is stored, for how long, and how to delete it."""
+    await _ask(update, context, PRIVACY_PAYLOAD, _language(services(context), update))
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Explain how to ask, list the commands, and offer the menu."""
+    svc = services(context)
+    content = svc.assistant.store.current()
+    lang = _language(svc, update)
+    lines = [f"/{name} – {content.text(lang, string_id)}" for name, string_id in COMMANDS.items()]
+    text = "\n".join([content.text(lang, "telegram.help"), "", *lines])
+    await _send(context, update, Reply([text], [menu_button(content, lang)]))
+
+
+async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Ask the person to confirm before deleting everything stored about them."""
+    svc = services(context)
+    content = svc.assistant.store.current()
+    lang = _language(svc, update)
+    buttons = [Button(content.text(lang, "telegram.button.yes"), FORGET_YES),
+               Button(content.text(lang, "telegram.button.no"), FORGET_NO)]
+    await _send(context, update, Reply([content.text(lang, "telegram.forget_confirm")], buttons))
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer a typed message through the assistant."""
+    assert update.message is not None and update.message.text is not None
+    svc = services(context)
+    await _ask(update, context, update.message.text, svc.memory.languages.get(_chat_id(update)))
+
+
+async def on_not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Say that only typed text is understood, with the menu and the help lines; never download the file."""
+    svc = services(context)
+    content = svc.assistant.store.current()
+    lang = _language(svc, update)
+    text = contacts(content, svc.region, lang, "telegram.text_only")
+    await _send(context, update, Reply([text], [menu_button(content, lang)]))
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer the button press at once, then act on its payload like a typed message."""
+    query = update.callback_query
+    assert query is not None
+    with contextlib.suppress(TelegramError):  # a query too old to answer still gets its reply
+        await query.answer()
+    if query.message is None or query.message.chat.type != ChatType.PRIVATE:
+        return
+    svc = services(context)
+    payload = svc.payloads.decode(query.data or "")
+    lang = _language(svc, update)
+    if payload in (FORGET_YES, FORGET_NO):
+        with contextlib.suppress(TelegramError):  # the question cannot be answered twice
+            await query.edit_message_reply_markup(reply_markup=None)
+        if payload == FORGET_YES:
+            await _ask(update, context, FORGET_ME_PAYLOAD, lang)
+        else:
+            content = svc.assistant.store.current()
+            await _send(context, update, Reply([content.text(lang, "telegram.forget_kept")],
+                                               [menu_button(content, lang)]))
+        return
+    # A short id from before a restart is unknown: show the menu rather than nothing.
+    await _ask(update, context, payload or MENU_PAYLOAD, lang)
+
+
+async def not_private(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Say once per group that the assistant works only in private chats, then stay quiet."""
+    svc = services(context)
+    chat_id = _chat_id(update)
+    if chat_id in svc.memory.told_private_only:
+        return
+    svc.memory.told_private_only.add(chat_id)
+    content = svc.assistant.store.current()
+    lang = telegram_language(update.effective_user, content.language_codes) or DEFAULT_LANGUAGE
+    await _send(context, update, Reply([content.text(lang, "telegram.private_only")]))
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the failure and, in a private chat, still answer with the help line numbers."""
+    log.error("Handling a Telegram update failed", exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if update.effective_chat.type != ChatType.PRIVATE:
+        return
+    svc = services(context)
+    turn = svc.assistant.unavailable("", _language(svc, update))
+    with contextlib.suppress(TelegramError):
+        await _send(context, update, turn.reply)

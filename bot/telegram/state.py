@@ -1,0 +1,76 @@
+"""What the Telegram front end keeps between updates (in memory until the database lands)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass, field
+
+from telegram.ext import ContextTypes
+
+from bot.assistant import Assistant
+from bot.settings import Settings
+
+MAX_CALLBACK_BYTES = 64  # Telegram's limit for callback_data
+_SHORT_PREFIX = "#"
+
+
+class CallbackPayloads:
+    """Turn button payloads into callback_data under Telegram's 64-byte limit, and back.
+
+    Short payloads are sent as they are; longer ones travel as a short id
+    derived from the payload and are looked up when the button is pressed.
+    """
+
+    def __init__(self) -> None:
+        self._long: dict[str, str] = {}
+
+    def encode(self, payload: str) -> str:
+        """The callback_data for a payload (always under 64 bytes)."""
+        if len(payload.encode("utf-8")) < MAX_CALLBACK_BYTES and not payload.startswith(_SHORT_PREFIX):
+            return payload
+        digest = hashlib.sha256(payload.encode("utf-8")).digest()
+        key = _SHORT_PREFIX + base64.urlsafe_b64encode(digest[:15]).decode("ascii")
+        self._long[key] = payload
+        return key
+
+    def decode(self, data: str) -> str | None:
+        """The payload behind callback_data; None for a short id this process never issued."""
+        if data.startswith(_SHORT_PREFIX):
+            return self._long.get(data)
+        return data
+
+
+@dataclass
+class ChatMemory:
+    """Per-chat state: the conversation language and who was told we only work in private."""
+
+    languages: dict[int, str] = field(default_factory=dict)
+    told_private_only: set[int] = field(default_factory=set)
+
+    def forget(self, chat_id: int) -> None:
+        """Drop everything kept about one chat."""
+        self.languages.pop(chat_id, None)
+
+
+@dataclass
+class Services:
+    """Everything the handlers need, stored once in application.bot_data."""
+
+    settings: Settings
+    assistant: Assistant
+    payloads: CallbackPayloads = field(default_factory=CallbackPayloads)
+    memory: ChatMemory = field(default_factory=ChatMemory)
+
+    @property
+    def region(self) -> str:
+        """The region pack this deployment serves."""
+        return self.assistant.region
+
+
+SERVICES_KEY = "services"
+
+
+def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    """The Services object of the running application."""
+    return context.bot_data[SERVICES_KEY]  # type: ignore[no-any-return]

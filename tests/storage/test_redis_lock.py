@@ -1,0 +1,60 @@
+"""Rasa's Redis lock store against the server in TEST_REDIS_URL (for several replicas sharing conversations)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+
+import pytest
+import redis
+
+REDIS_ENV = "TEST_REDIS_URL"
+
+
+@pytest.fixture
+def lock_store():  # type: ignore[no-untyped-def]
+    from urllib.parse import urlsplit
+
+    from rasa.core.lock_store import RedisLockStore
+
+    url = os.environ.get(REDIS_ENV)
+    if not url:
+        pytest.skip(f"{REDIS_ENV} is not set: Redis lock store test skipped")
+    parts = urlsplit(url)
+    db = int(parts.path.lstrip("/") or 0)
+    store = RedisLockStore(
+        host=parts.hostname or "localhost",
+        port=parts.port or 6379,
+        db=db,
+        password=parts.password,
+        key_prefix="test" + uuid.uuid4().hex[:8],
+    )
+    try:
+        store.red.ping()
+    except redis.exceptions.ConnectionError as error:
+        pytest.fail(f"{REDIS_ENV}={url} is set but the server is unreachable: {error}")
+    yield store
+    store.red.close()
+
+
+async def test_lock_is_acquired_and_released(lock_store) -> None:  # type: ignore[no-untyped-def]
+    conversation = "c" * 64
+    order: list[str] = []
+
+    async def second() -> None:
+        async with lock_store.lock(conversation, lock_lifetime=5, wait_time_in_seconds=0.05):
+            order.append("second")
+
+    async with lock_store.lock(conversation, lock_lifetime=5) as lock:
+        assert lock.conversation_id == conversation
+        assert lock_store.red.exists(lock_store.key_prefix + conversation)
+        waiting = asyncio.create_task(second())
+        await asyncio.sleep(0.3)  # the second turn waits while the first holds the lock
+        assert lock_store.is_someone_waiting(conversation)
+        order.append("first")
+    await asyncio.wait_for(waiting, 5)
+    assert order == ["first", "second"]
+    # released by both: the lock is gone from Redis
+    assert lock_store.get_lock(conversation) is None
+    assert not lock_store.red.exists(lock_store.key_prefix + conversation)

@@ -1,0 +1,237 @@
+"""A fake Telegram Bot API server: queues updates for getUpdates and records every call the bot makes."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+BOT_USER = {"id": 7000001, "is_bot": True, "first_name": "Assistant", "username": "test_assistant_bot",
+            "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False}
+# Parameters python-telegram-bot sends as plain strings; everything else arrives JSON-encoded.
+STRING_PARAMS = {"text", "callback_query_id", "language_code", "parse_mode", "url", "secret_token",
+                 "inline_message_id"}
+TRUE_METHODS = {"answercallbackquery", "setmycommands", "deletewebhook", "close", "logout", "sendchataction",
+                "deletemycommands"}
+
+
+@dataclass
+class Call:
+    """One Bot API request the bot made."""
+
+    method: str
+    params: dict[str, Any]
+    result: Any = None  # what the fake answered (None for an error)
+
+
+def user(uid: int, language_code: str | None = "en") -> dict[str, Any]:
+    """A Telegram user as it appears in updates."""
+    u: dict[str, Any] = {"id": uid, "is_bot": False, "first_name": f"User{uid}"}
+    if language_code:
+        u["language_code"] = language_code
+    return u
+
+
+def private_chat(uid: int) -> dict[str, Any]:
+    return {"id": uid, "type": "private", "first_name": f"User{uid}"}
+
+
+def group_chat(chat_id: int) -> dict[str, Any]:
+    return {"id": chat_id, "type": "group", "title": "Some group"}
+
+
+class FakeBotApi:
+    """An aiohttp app on 127.0.0.1 speaking enough of the Bot API for the assistant."""
+
+    def __init__(self, token: str):
+        self.token = token
+        self.calls: list[Call] = []
+        self.port = 0
+        self._pending: list[dict[str, Any]] = []
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(1000)
+        self._query_ids = itertools.count(1)
+        self._messages: dict[tuple[int, int], dict[str, Any]] = {}
+        self._chats: dict[int, dict[str, Any]] = {}
+        self._failures: dict[str, list[dict[str, Any]]] = {}
+        self._changed = asyncio.Condition()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._runner: web.AppRunner | None = None
+
+    @property
+    def url(self) -> str:
+        """The server root, as TELEGRAM_API_BASE_URL."""
+        return f"http://127.0.0.1:{self.port}"
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = self._runner.addresses[0][1]
+
+    async def stop(self) -> None:
+        if self._runner:
+            await self._runner.cleanup()
+
+    # ---- what Telegram would deliver --------------------------------------------------------
+
+    def _queue(self, update: dict[str, Any]) -> dict[str, Any]:
+        update = {"update_id": next(self._update_ids), **update}
+        self._pending.append(update)
+        task = asyncio.get_running_loop().create_task(self._notify())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return update
+
+    def message(self, sender: dict[str, Any], chat: dict[str, Any] | None = None, **fields: Any) -> dict[str, Any]:
+        """Queue a message update (text, voice, photo...) from sender, in their private chat by default."""
+        chat = chat or private_chat(sender["id"])
+        self._chats[chat["id"]] = chat
+        msg = {"message_id": next(self._message_ids), "date": int(time.time()), "chat": chat, "from": sender,
+               **fields}
+        text = fields.get("text", "")
+        if text.startswith("/"):
+            msg["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        return self._queue({"message": msg})
+
+    def text(self, sender: dict[str, Any], text: str, chat: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Queue a typed message (a command if it starts with /)."""
+        return self.message(sender, chat, text=text)
+
+    def press(self, sender: dict[str, Any], message: dict[str, Any], data: str) -> str:
+        """Queue a press on an inline button of a message the bot sent; return the query id."""
+        query_id = f"q{next(self._query_ids)}"
+        self._queue({"callback_query": {"id": query_id, "from": sender, "chat_instance": "ci",
+                                        "message": message, "data": data}})
+        return query_id
+
+    def fail_next(self, method: str, error: dict[str, Any]) -> None:
+        """Answer the next call of method with this error body (e.g. a 429 with retry_after)."""
+        self._failures.setdefault(method.lower(), []).append(error)
+
+    # ---- waiting on what the bot did ----------------------------------------------------------
+
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def wait_for(self, ready: Callable[[list[Call]], Any], timeout: float = 90.0) -> Any:
+        """Wait until ready(calls) is truthy, return its value; fail after timeout seconds."""
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(lambda: ready(self.calls)), timeout)
+            return ready(self.calls)
+
+    def mark(self) -> int:
+        """The number of calls so far, to look only at what comes after."""
+        return len(self.calls)
+
+    def sent(self, chat_id: int, since: int = 0) -> list[dict[str, Any]]:
+        """The messages delivered to chat_id (as Telegram stored them) from call number since on."""
+        return [c.result for c in self.calls[since:]
+                if c.method == "sendmessage" and c.params["chat_id"] == chat_id and c.result]
+
+    def called(self, method: str, since: int = 0) -> list[Call]:
+        """The calls of one method from call number since on."""
+        return [c for c in self.calls[since:] if c.method == method.lower()]
+
+    async def replies(self, chat_id: int, since: int, count: int | None = None,
+                      timeout: float = 90.0) -> list[dict[str, Any]]:
+        """Wait for a reply to chat_id: count messages, or (count None) up to one carrying buttons."""
+
+        def ready(calls: list[Call]) -> list[dict[str, Any]] | None:
+            got = self.sent(chat_id, since)
+            if count is not None:
+                return got if len(got) >= count else None
+            return got if any("reply_markup" in m for m in got) else None
+
+        return await self.wait_for(ready, timeout)  # type: ignore[no-any-return]
+
+    def stored_message(self, chat_id: int, message_id: int) -> dict[str, Any]:
+        """A message the bot sent, as Telegram would include it in a callback query."""
+        return self._messages[(chat_id, message_id)]
+
+    # ---- the Bot API ----------------------------------------------------------------------------
+
+    async def _params(self, request: web.Request) -> dict[str, Any]:
+        raw: dict[str, Any] = dict(request.query)
+        if request.content_type == "application/json":
+            raw.update(await request.json())
+            return raw
+        raw.update({k: v for k, v in (await request.post()).items() if isinstance(v, str)})
+        params: dict[str, Any] = {}
+        for key, value in raw.items():
+            try:
+                params[key] = value if key in STRING_PARAMS else json.loads(value)
+            except (TypeError, ValueError):
+                params[key] = value
+        return params
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
+        method = request.match_info["method"].lower()
+        call = Call(method, await self._params(request))
+        if self._failures.get(method):
+            error = self._failures[method].pop(0)
+            self.calls.append(call)
+            await self._notify()
+            return web.json_response({"ok": False, **error}, status=error.get("error_code", 400))
+        if method == "getupdates":
+            self.calls.append(call)
+            await self._notify()
+            call.result = await self._get_updates(call.params)
+            return web.json_response({"ok": True, "result": call.result})
+        call.result = self._result(method, call.params)
+        self.calls.append(call)
+        await self._notify()
+        if call.result is None:
+            return web.json_response({"ok": False, "error_code": 404, "description": "Not Found: method not found"},
+                                     status=404)
+        return web.json_response({"ok": True, "result": call.result})
+
+    async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        self._pending = [u for u in self._pending if u["update_id"] >= offset]
+        timeout = float(params.get("timeout") or 0)
+        if not self._pending and timeout > 0:
+            async with self._changed:
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(self._changed.wait_for(lambda: bool(self._pending)), timeout)
+        return list(self._pending)
+
+    def _result(self, method: str, params: dict[str, Any]) -> Any:
+        if method == "getme":
+            return BOT_USER
+        if method == "getwebhookinfo":
+            return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
+        if method in TRUE_METHODS:
+            return True
+        if method == "sendmessage":
+            chat_id = params["chat_id"]
+            chat = self._chats.get(chat_id) or private_chat(chat_id)
+            msg = {"message_id": next(self._message_ids), "date": int(time.time()), "chat": chat,
+                   "from": BOT_USER, "text": params["text"]}
+            if params.get("reply_markup"):
+                msg["reply_markup"] = params["reply_markup"]
+            self._messages[(chat_id, msg["message_id"])] = msg
+            return msg
+        if method in ("editmessagetext", "editmessagereplymarkup"):
+            msg = dict(self._messages[(params["chat_id"], params["message_id"])])
+            if "text" in params:
+                msg["text"] = params["text"]
+            msg.pop("reply_markup", None)
+            if params.get("reply_markup"):
+                msg["reply_markup"] = params["reply_markup"]
+            self._messages[(params["chat_id"], params["message_id"])] = msg
+            return msg
+        return None

@@ -1,0 +1,64 @@
+"""Every command over the fake Bot API, through the real assistant."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answers import MENU_PAYLOAD, category_payload
+from bot.telegram.handlers import FORGET_NO, FORGET_YES
+from bot.telegram.identity import pseudonym
+from bot.telegram.render import escape
+from tests.telegram.conftest import SECRET, Person, buttons
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+
+async def test_menu_help_privacy_language(telegram, assistant):
+    content = assistant.store.current()
+    person = Person(telegram, 1002, "es")
+    [menu] = await person.say("/menu")
+    assert menu["text"] == escape(content.text("es", "menu.title"))
+    data = [b["callback_data"] for b in buttons(menu)]
+    assert [category_payload(c.id) for c in content.menu] == data[: len(content.menu)]
+
+    [category] = await person.press(menu, category_payload(content.menu[0].id))
+    assert category["text"] == escape(content.text("es", f"menu.category.{content.menu[0].id}"))
+
+    [helptext] = await person.say("/help")
+    assert helptext["text"].startswith(escape(content.text("es", "telegram.help")))
+    assert "/forget – " + content.text("es", "telegram.command.forget") in helptext["text"]
+    assert [b["callback_data"] for b in buttons(helptext)] == [MENU_PAYLOAD]
+
+    [privacy] = await person.say("/privacy")
+    assert privacy["text"] == escape(content.text("es", "privacy.text", days=90))
+
+    [languages] = await person.say("/language")
+    assert languages["text"] == escape(content.text("es", "language.menu"))
+    assert content.text("es", "telegram.language_current", name="Español") in [b["text"] for b in buttons(languages)]
+
+    [unknown] = await person.say("/whatever")
+    assert unknown["text"] == helptext["text"]
+
+
+async def test_forget_asks_first_then_deletes_the_conversation(telegram, assistant):
+    content = assistant.store.current()
+    person = Person(telegram, 1003, "fr")
+    await person.say("/menu")
+    conversation = pseudonym(SECRET, 1003)
+    assert await assistant.client.events(conversation)
+
+    [question] = await person.say("/forget")
+    assert question["text"] == escape(content.text("fr", "telegram.forget_confirm"))
+    assert [b["text"] for b in buttons(question)] == [content.text("fr", "telegram.button.yes"),
+                                                       content.text("fr", "telegram.button.no")]
+    since = telegram.mark()
+    [kept] = await person.press(question, FORGET_NO)
+    assert kept["text"] == escape(content.text("fr", "telegram.forget_kept"))
+    edits = telegram.called("editMessageReplyMarkup", since)
+    assert [(e.params["chat_id"], e.params["message_id"]) for e in edits] == [(1003, question["message_id"])]
+    assert await assistant.client.events(conversation)
+
+    [question] = await person.say("/forget")
+    [done] = await person.press(question, FORGET_YES, count=1)
+    assert done["text"] == escape(content.text("fr", "forget.done"))
+    assert await assistant.client.events(conversation) == []
