@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
 	$$p -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: help install run chat train test bench lint clean
+.PHONY: help install run chat train test bench lint clean purge
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -26,6 +26,9 @@ train: install ## check the data and train the model if it changed
 
 run: train ## install, train if needed, and start the assistant (terminal chat, or Telegram with TELEGRAM_BOT_TOKEN)
 	$(PY) -m bot run
+
+purge: install ## delete stored data older than RETENTION_DAYS (the running bot also does it daily)
+	$(PY) -m bot purge
 
 test: train ## install, train once, run the whole test suite
 	$(PY) -m pytest

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.answers import Reply
@@ -67,3 +69,36 @@ def send_meta(dispatcher: CollectingDispatcher, conv: Conversation, topic: str |
     meta = {"topic": topic or conv.intent, "confidence": round(conv.confidence, 4), "language": conv.lang,
             "suggestions": [], **extra}
     dispatcher.utter_message(json_message={"meta": meta})
+
+
+@dataclass
+class Outcome:
+    """What an action answers, plus what the front end should know about it."""
+
+    reply: Reply
+    meta: dict[str, Any] = field(default_factory=dict)
+    topic: str | None = None
+
+
+class ContentAction(Action, ABC):
+    """An action that composes one Reply from content in the conversation's language.
+
+    Subclasses only say what to answer; sending, the meta message for the front
+    end and remembering the language are done here once.
+    """
+
+    @abstractmethod
+    def name(self) -> str:
+        """The action's name in the domain."""
+
+    @abstractmethod
+    def compose(self, conv: Conversation) -> Outcome:
+        """The reply for this conversation."""
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[str, Any]) -> list[dict[str, Any]]:
+        conv = conversation(tracker)
+        outcome = self.compose(conv)
+        send(dispatcher, outcome.reply)
+        send_meta(dispatcher, conv, topic=outcome.topic, **outcome.meta)
+        return [SlotSet("language", conv.lang)]

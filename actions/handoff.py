@@ -2,30 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
-from rasa_sdk.executor import CollectingDispatcher
-
-from actions.context import conversation, send, send_meta
+from actions.context import ContentAction, Conversation, Outcome
 from bot.answers import Reply, contacts, menu_button
 
 
-class ActionHumanHandoff(Action):
+class ActionHumanHandoff(ContentAction):
     """Give the region's help lines and the emergency number."""
 
     def name(self) -> str:
         return "action_human_handoff"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[dict[str, Any]]:
-        conv = conversation(tracker)
+    def compose(self, conv: Conversation) -> Outcome:
         c, lang = conv.content, conv.lang
         messages = [contacts(c, conv.region, lang)]
         emergency = c.region(conv.region).emergency
         if emergency:
             messages.append(c.text(lang, "handoff.emergency", number=emergency))
-        send(dispatcher, Reply(messages, [menu_button(c, lang)]))
-        send_meta(dispatcher, conv)
-        return [SlotSet("language", lang)]
+        return Outcome(Reply(messages, [menu_button(c, lang)]))

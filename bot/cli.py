@@ -1,4 +1,4 @@
-"""Command line: `python -m bot chat|ask|train|run` (see `python -m bot --help`)."""
+"""Command line: `python -m bot chat|ask|train|run|purge|content` (see `python -m bot --help`)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import sys
 import uuid
 from pathlib import Path
 
+from bot.editorial.cli import add_content_parser, content_main
 from bot.settings import Settings, SettingsError
 from bot.yamlfile import DataError
 
@@ -86,7 +87,7 @@ async def _telegram(settings: Settings) -> int:
     from bot.telegram import build_application, check_settings, run_until_stopped
 
     check_settings(settings)  # before the slow start-up
-    async with local_assistant(settings) as assistant:
+    async with local_assistant(settings, database_url=settings.database_url) as assistant:  # Rasa's tracker too
         await run_until_stopped(build_application(settings, assistant))
     return 0
 
@@ -104,6 +105,9 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print one JSON object per question")
     ask.add_argument("--batch", type=Path, help="file with one question per line, each a new conversation")
     sub.add_parser("run", help="serve Telegram if TELEGRAM_BOT_TOKEN is set, else chat here")
+    purge = sub.add_parser("purge", help="delete stored data not seen for the retention period (DATABASE_URL)")
+    purge.add_argument("--days", type=int, help="retention period in days (default: $RETENTION_DAYS or 90)")
+    add_content_parser(sub)
     for sp in (chat, ask):
         sp.add_argument("--region", help="content pack to use (default: $REGION or es-barcelona)")
     return p
@@ -113,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run the command; return the exit code."""
     args = _parser().parse_args(argv)
     _quiet_libraries()
+    if args.command == "content":  # editors' tools: no settings, no model
+        return content_main(args)
     env = dict(os.environ)
     if getattr(args, "region", None):
         env["REGION"] = args.region
@@ -124,6 +130,10 @@ def main(argv: list[str] | None = None) -> int:
 
             train(force=args.force, content_dir=settings.content_dir)
             return 0
+        if args.command == "purge":
+            from bot.storage.purge import purge_main
+
+            return purge_main(settings.database_url, settings.retention_days if args.days is None else args.days)
         if args.command == "ask":
             if args.batch:
                 try:

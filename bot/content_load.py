@@ -14,6 +14,7 @@ from bot.content_model import (
     MESSAGE_HARD_LIMIT,
     MESSAGE_SOFT_LIMIT,
     SENSITIVITIES,
+    SOURCE_HASH_LENGTH,
     STATUSES,
     Content,
     Hotline,
@@ -28,6 +29,7 @@ from bot.yamlfile import DataError, Problem, YamlDoc, read_yaml
 
 REGION_FILE = "region.yml"
 _REGION_ID = re.compile(r"^[a-z]{2,3}(-[a-z0-9]+)*$|^global$")
+_SOURCE_HASH = re.compile(rf"[0-9a-f]{{{SOURCE_HASH_LENGTH}}}")
 
 
 def content_files(content_dir: Path) -> list[Path]:
@@ -184,10 +186,15 @@ def _load_translation(ck: _Checker, doc: YamlDoc, lang: str, tr: Any) -> Transla
         elif len(m) > MESSAGE_SOFT_LIMIT:
             ck.add(doc, keys + ("messages", i), f"Message is {len(m)} characters (aim for under {MESSAGE_SOFT_LIMIT}).",
                    "Shorten it or split it in two.", "warning")
+    recorded = tr.get("source_hash")
+    if recorded is not None and not (isinstance(recorded, str) and _SOURCE_HASH.fullmatch(recorded)):
+        ck.add(doc, keys + ("source_hash",), f"source_hash must be {SOURCE_HASH_LENGTH} hexadecimal characters.",
+               "Delete the line, or run: python -m bot content stamp (after checking the translation).", "warning")
+        recorded = None
     if not ok:
         return None
     return Translation(tr["title"].strip(), tuple(m.strip() for m in msgs), str(status),
-                       _date_text(tr.get("reviewed")))
+                       _date_text(tr.get("reviewed")), recorded or "")
 
 
 def _load_region(ck: _Checker, doc: YamlDoc, region: str, langs: list[str]) -> Region | None:
@@ -268,6 +275,20 @@ def _load_menu(ck: _Checker, topic_ids: list[str]) -> list[MenuCategory]:
 
 def load_content(content_dir: Path, today: dt.date | None = None) -> Content:
     """Load and check all content; raise DataError listing every error found."""
+    content, problems = check_content(content_dir, today)
+    if any(p.severity == "error" for p in problems):
+        raise DataError(problems)
+    return content
+
+
+def check_content(content_dir: Path, today: dt.date | None = None) -> tuple[Content, list[Problem]]:
+    """Load and check all content, keeping what is usable; return it with every problem found.
+
+    For editors' tools (`python -m bot content ...`), which report on content
+    that has errors. The assistant uses load_content, which refuses it.
+    languages.yml and topics.yml are needed to check anything else: a problem
+    in them still raises DataError.
+    """
     today = today or dt.date.today()
     ck = _Checker(content_dir)
     languages = load_languages(content_dir)
@@ -312,8 +333,6 @@ def load_content(content_dir: Path, today: dt.date | None = None) -> Content:
                                            "Check the facts, update them and move valid_until.", None, "warning"))
     ui = _load_ui(ck, langs)
     menu = _load_menu(ck, topic_ids)
-    errors = [p for p in ck.problems if p.severity == "error"]
-    if errors:
-        raise DataError(ck.problems)
-    return Content(languages, topic_ids, conversation, regions, topics, ui, menu,
-                   fingerprint(content_dir), [str(p) for p in ck.problems])
+    content = Content(languages, topic_ids, conversation, regions, topics, ui, menu,
+                      fingerprint(content_dir), [str(p) for p in ck.problems])
+    return content, ck.problems

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.languages import Language
@@ -12,6 +14,17 @@ STATUSES = ("draft", "machine_translation", "reviewed")
 SENSITIVITIES = ("auto", "offer_person")
 MESSAGE_SOFT_LIMIT = 700
 MESSAGE_HARD_LIMIT = 4096
+SOURCE_HASH_LENGTH = 12
+
+
+def source_hash(messages: Sequence[str]) -> str:
+    """The fingerprint of an English answer that a translation records as `source_hash`.
+
+    The first 12 hex characters of the SHA-256 of the messages (as the assistant
+    sends them, without surrounding blanks) joined by newlines.
+    """
+    joined = "\n".join(m.strip() for m in messages)
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:SOURCE_HASH_LENGTH]
 
 
 @dataclass(frozen=True)
@@ -31,6 +44,7 @@ class Translation:
     messages: tuple[str, ...]
     status: str
     reviewed: str = ""
+    source_hash: str = ""  # source_hash() of the English messages it was translated from; "" if not recorded
 
 
 @dataclass(frozen=True)

@@ -10,18 +10,31 @@ from bot.action_server import ActionServer
 from bot.assistant import Assistant
 from bot.content_store import ContentStore
 from bot.detect import LanguageDetector
-from bot.rasa_client import AgentClient
+from bot.rasa_client import AgentClient, HttpRasaClient
 from bot.settings import REPO, Settings
+from bot.storage.tracker import sql_tracker_store
 from bot.training import train
 
 
 @contextlib.asynccontextmanager
-async def local_assistant(settings: Settings, model: Path | None = None) -> AsyncIterator[Assistant]:
-    """Start what is needed (training first if the model is missing), and stop it afterwards."""
+async def local_assistant(settings: Settings, model: Path | None = None,
+                          database_url: str | None = None) -> AsyncIterator[Assistant]:
+    """Start what is needed (training first if the model is missing), and stop it afterwards.
+
+    database_url: keep Rasa's conversations in that database (the Telegram bot); None keeps them in
+    memory, nothing on disk (the terminal chat and `ask`).
+    """
     store = ContentStore(settings.content_dir)
     content = store.current()  # fails early, naming the file, if the content is broken
-    model = model or train(content_dir=settings.content_dir)
     detector = LanguageDetector(content.languages, REPO / "nlu_data")
+    if settings.rasa_urls:  # RASA_URL: Rasa runs elsewhere, with its own model, actions and tracker store
+        remote = HttpRasaClient(settings.rasa_urls, settings.rasa_timeout, settings.rasa_token)
+        try:
+            yield Assistant(store, remote, detector, settings.region, settings.max_message_chars)
+        finally:
+            await remote.close()
+        return
+    model = model or train(content_dir=settings.content_dir)
     server = None
     url = settings.action_server_url
     if not url:
@@ -34,7 +47,8 @@ async def local_assistant(settings: Settings, model: Path | None = None) -> Asyn
         server.start()
         url = server.url
     try:
-        client = AgentClient(model, url)
+        tracker_store = sql_tracker_store(database_url) if database_url else None
+        client = AgentClient(model, url, settings.rasa_timeout, tracker_store=tracker_store)
         client.load()
         yield Assistant(store, client, detector, settings.region, settings.max_message_chars)
     finally:

@@ -27,6 +27,19 @@ def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> i
     return value
 
 
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "")
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of seconds, not {raw!r}.") from None
+    if not value > 0:
+        raise SettingsError(f"{name} must be more than 0 seconds.")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """Configuration of one deployment (documented in .env.example)."""
@@ -40,6 +53,14 @@ class Settings:
     var_dir: Path
     pseudonym_secret: str = ""
     telegram_api_base_url: str = "https://api.telegram.org"
+    telegram_webhook_url: str = ""  # empty: long polling
+    telegram_webhook_secret: str = ""
+    telegram_webhook_listen: str = "127.0.0.1"
+    telegram_webhook_port: int = 8443
+    rasa_urls: tuple[str, ...] = ()  # empty: Rasa in this process
+    rasa_token: str = ""
+    rasa_timeout: float = 10.0
+    database_url: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -50,6 +71,9 @@ class Settings:
         if not (content_dir / region / "region.yml").exists():
             packs = sorted(p.name for p in content_dir.glob("*/region.yml") for p in [p.parent])
             raise SettingsError(f"REGION={region!r} has no content pack. Use one of: {', '.join(packs)}.")
+        from bot.storage.db import sqlite_url  # here: importing SQLAlchemy is not needed to read settings
+
+        var_dir = Path(env.get("VAR_DIR") or REPO / "var")
         return cls(
             content_dir=content_dir,
             region=region,
@@ -57,7 +81,15 @@ class Settings:
             action_server_url=env.get("ACTION_SERVER_URL", ""),
             retention_days=_int(env, "RETENTION_DAYS", 90),
             max_message_chars=_int(env, "MAX_MESSAGE_CHARS", 1000, minimum=50),
-            var_dir=Path(env.get("VAR_DIR") or REPO / "var"),
+            var_dir=var_dir,
             pseudonym_secret=env.get("PSEUDONYM_SECRET", ""),
             telegram_api_base_url=(env.get("TELEGRAM_API_BASE_URL") or "https://api.telegram.org").rstrip("/"),
+            telegram_webhook_url=env.get("TELEGRAM_WEBHOOK_URL", "").strip(),
+            telegram_webhook_secret=env.get("TELEGRAM_WEBHOOK_SECRET", ""),
+            telegram_webhook_listen=env.get("TELEGRAM_WEBHOOK_LISTEN") or "127.0.0.1",
+            telegram_webhook_port=_int(env, "TELEGRAM_WEBHOOK_PORT", 8443),
+            rasa_urls=tuple(u.strip().rstrip("/") for u in env.get("RASA_URL", "").split(",") if u.strip()),
+            rasa_token=env.get("RASA_TOKEN", ""),
+            rasa_timeout=_seconds(env, "RASA_TIMEOUT", 10.0),
+            database_url=env.get("DATABASE_URL") or sqlite_url(var_dir),
         )

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import AsyncIterator
+import uuid
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
+from sqlalchemy.exc import OperationalError
 
 from bot.settings import REPO, Settings
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+
+POSTGRES_ENV = "TEST_POSTGRES_URL"
 
 
 @pytest.fixture(scope="session")
@@ -44,3 +49,35 @@ async def assistant(model_path: Path, content_copy: Path, tmp_path_factory: pyte
                                   "VAR_DIR": str(tmp_path_factory.mktemp("var"))})
     async with local_assistant(settings, model_path) as a:
         yield a
+
+
+@pytest.fixture(scope="session")
+def postgres_admin() -> Iterator[sa.engine.Engine]:
+    """An engine on TEST_POSTGRES_URL; skips when it is unset, fails when the server is unreachable."""
+    url = os.environ.get(POSTGRES_ENV)
+    if not url:
+        pytest.skip(f"{POSTGRES_ENV} is not set: PostgreSQL tests skipped")
+    engine = sa.create_engine(url, future=True, connect_args={"connect_timeout": 5})
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+    except OperationalError as error:
+        pytest.fail(f"{POSTGRES_ENV}={engine.url!r} is set but the server is unreachable: {error.orig}")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def postgres_url(postgres_admin: sa.engine.Engine) -> Iterator[str]:
+    """A URL on TEST_POSTGRES_URL whose tables live in a fresh schema of their own.
+
+    The schema is selected with search_path in the URL, so Rasa's tracker store on
+    the same URL lands there too; it is dropped afterwards.
+    """
+    schema = f"test_storage_{uuid.uuid4().hex[:12]}"
+    with postgres_admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    url = postgres_admin.url.update_query_dict({"options": f"-csearch_path={schema}"})
+    yield url.render_as_string(hide_password=False)
+    with postgres_admin.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))

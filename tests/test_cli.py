@@ -65,3 +65,35 @@ def test_broken_content_stops_with_file_field_and_fix(tmp_path: Path):
 def test_unknown_region_is_a_clear_error():
     result = _bot(["ask", "hola"], env={"REGION": "mars"}, timeout=120)
     assert result.returncode == 2 and "REGION='mars'" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_purge_deletes_expired_rows_and_keeps_the_rest(tmp_path: Path):
+    import asyncio
+
+    from bot.storage.db import Database, sqlite_url
+    from tests.storage.test_db import ALICE, BOB, age
+
+    url = sqlite_url(tmp_path)
+    db = Database(url)
+    db.migrate()
+
+    async def fill() -> None:
+        for n, person in enumerate((ALICE, BOB)):
+            await db.save_preferences(person, "ar", None)
+            await db.remember_chat(person, n + 1)
+
+    asyncio.run(fill())
+    age(db, ALICE, 10)
+    result = _bot(["purge", "--days", "7"], env={"DATABASE_URL": url})
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "7 days" in result.stdout
+    assert asyncio.run(db.get_preferences(ALICE)) is None
+    assert asyncio.run(db.chat_id_for(ALICE)) is None
+    assert asyncio.run(db.get_preferences(BOB)) is not None and asyncio.run(db.chat_id_for(BOB)) == 2
+
+    age(db, BOB, 10)  # RETENTION_DAYS is the default period
+    assert _bot(["purge"], env={"VAR_DIR": str(tmp_path), "DATABASE_URL": "", "RETENTION_DAYS": "30"}).returncode == 0
+    assert asyncio.run(db.get_preferences(BOB)) is not None
+    assert _bot(["purge"], env={"VAR_DIR": str(tmp_path), "DATABASE_URL": "", "RETENTION_DAYS": "9"}).returncode == 0
+    assert asyncio.run(db.get_preferences(BOB)) is None
+    db.close()

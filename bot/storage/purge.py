@@ -1,11 +1,14 @@
-"""`python -m bot purge`: delete stored data older than the retention period."""
+"""Retention: `python -m bot purge` and the running bot's daily purge delete data older than the retention period."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 
-from bot.storage.db import OUTAGES, Database, outage_reason
+from bot.storage.db import OUTAGES, Database, outage_reason, safe
+
+log = logging.getLogger(__name__)
 
 
 def format_counts(counts: dict[str, int]) -> str:
@@ -33,3 +36,18 @@ def purge_main(settings_url: str, days: int) -> int:
     print(f"Deleted rows not seen for {days} days:")
     print(format_counts(counts))
     return 0
+
+
+DAY = 24 * 60 * 60.0
+
+
+async def purge_daily(db: Database, every: float = DAY) -> None:
+    """Purge expired rows now and then every `every` seconds, until cancelled (the running bot's retention).
+
+    A database outage is logged and the purge tried again next time.
+    """
+    while True:
+        counts = await safe(db.purge(), None, "purge expired rows")
+        if counts is not None:
+            log.info("Retention purge: %s", ", ".join(f"{n} {table}" for table, n in counts.items()))
+        await asyncio.sleep(every)

@@ -1,4 +1,4 @@
-"""Build and run the Telegram Application (long polling) around a running Assistant."""
+"""Build and run the Telegram Application (long polling, or a webhook) around a running Assistant."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from collections.abc import AsyncIterator
 
 from telegram import Update
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -23,7 +23,11 @@ from bot.assistant import Assistant
 from bot.settings import Settings, SettingsError
 from bot.telegram import handlers as h
 from bot.telegram.commands import register_commands
+from bot.telegram.flood import FLOOD_KEY, FloodGuard, guard
+from bot.telegram.order import PerChatUpdateProcessor
+from bot.telegram.pacing import PacedRateLimiter
 from bot.telegram.state import SERVICES_KEY, Services
+from bot.telegram.webhook import check_webhook_settings, start_webhook
 
 log = logging.getLogger(__name__)
 
@@ -42,11 +46,16 @@ def check_settings(settings: Settings) -> None:
     if len(settings.pseudonym_secret) < MIN_SECRET_LENGTH:
         raise SettingsError(f"PSEUDONYM_SECRET is empty or shorter than {MIN_SECRET_LENGTH} characters: set it "
                             "to a long random string and keep it (see .env.example).")
+    check_webhook_settings(settings)
 
 
 def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
     """Register every handler; order matters, the first matching handler wins."""
     only_new = filters.UpdateType.MESSAGE  # edited messages are not answered again
+    # 0. Before everything (its own group): more than ~20 messages a minute → one "slow down", then ignored.
+    app.add_handler(TypeHandler(Update, guard), group=-2)
+    # 0b. Then (its own group): load the person's stored language and record their chat (database down: logged).
+    app.add_handler(TypeHandler(Update, h.remember), group=-1)
     # 1. Outside private chats: say once that we only work in private, then stay quiet.
     app.add_handler(MessageHandler(~filters.ChatType.PRIVATE, h.not_private))
     # 2. Commands, before text: a command is text too.
@@ -73,26 +82,31 @@ def build_application(settings: Settings, assistant: Assistant,
         .token(settings.telegram_token)
         .base_url(f"{root}/bot")
         .base_file_url(f"{root}/file/bot")
-        .rate_limiter(AIORateLimiter(max_retries=RETRIES_AFTER_FLOOD_WAIT))
+        .rate_limiter(PacedRateLimiter(max_retries=RETRIES_AFTER_FLOOD_WAIT))  # + 1 message/s per chat
+        .concurrent_updates(PerChatUpdateProcessor())  # chats in parallel, each chat in order
         .build()
     )
     app.bot_data[SERVICES_KEY] = Services(settings, assistant)
+    app.bot_data[FLOOD_KEY] = FloodGuard()
     register_handlers(app)
     return app
 
 
 @contextlib.asynccontextmanager
 async def running(app: Application, poll_timeout: int = 10) -> AsyncIterator[None]:  # type: ignore[type-arg]
-    """Start the application and long polling (commands registered first), and stop them afterwards.
+    """Start the application and long polling or the webhook (commands registered first); stop them after.
 
     poll_timeout is the long-polling wait in seconds (short in tests, for a quick stop).
     """
     services: Services = app.bot_data[SERVICES_KEY]
-    async with app:  # initialize / shutdown
+    async with app, services.storage:  # initialize / shutdown; the schema migrated, the daily purge running
         await register_commands(app.bot, services.assistant.store.current())
         await app.start()
         assert app.updater is not None
-        await app.updater.start_polling(timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES)
+        if services.settings.telegram_webhook_url:
+            await start_webhook(app.updater, services.settings, ALLOWED_UPDATES)
+        else:
+            await app.updater.start_polling(timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES)
         try:
             yield
         finally:

@@ -37,6 +37,12 @@ def _chat_id(update: Update) -> int:
     return update.effective_chat.id
 
 
+def _person(svc: Services, update: Update) -> str:
+    """The person's pseudonym: their Rasa conversation id and their key in the database."""
+    assert update.effective_user is not None  # every update these handlers get has a sender
+    return pseudonym(svc.settings.pseudonym_secret, update.effective_user.id)
+
+
 def _language(svc: Services, update: Update) -> str:
     """The chat's language so far, else the Telegram app's language, else English."""
     codes = svc.assistant.store.current().language_codes
@@ -56,14 +62,14 @@ def _language_buttons(content: Content, lang: str) -> list[Button]:
 async def _ask(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, current: str | None) -> None:
     """Run text through the assistant as this person, remember the language, send the reply."""
     svc = services(context)
-    assert update.effective_user is not None
     chat_id = _chat_id(update)
-    conversation = pseudonym(svc.settings.pseudonym_secret, update.effective_user.id)
-    turn = await svc.assistant.handle(conversation, text, current)
-    if turn.forget:
-        svc.memory.forget(chat_id)
+    person = _person(svc, update)
+    turn = await svc.assistant.handle(person, text, current)
+    if turn.forget:  # the assistant deleted the conversation; now the rows
+        if not await svc.storage.forget(person, chat_id):
+            turn = svc.assistant.unavailable(text, turn.language)  # never say "deleted" when it was not
     else:
-        svc.memory.languages[chat_id] = turn.language
+        await svc.storage.set_language(person, chat_id, turn.language)
     await send_reply(context.bot, chat_id, turn.reply, svc.payloads)
 
 
@@ -72,12 +78,21 @@ async def _send(context: ContextTypes.DEFAULT_TYPE, update: Update, reply: Reply
     await send_reply(context.bot, _chat_id(update), reply, svc.payloads)
 
 
+async def remember(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Load the person's stored language and record their chat, before any other handler runs."""
+    chat = update.effective_chat
+    if chat is None or chat.type != ChatType.PRIVATE or update.effective_user is None:
+        return
+    svc = services(context)
+    await svc.storage.load(_person(svc, update), chat.id)
+
+
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Welcome the person, tell them what is kept, and offer the languages."""
     svc = services(context)
     content = svc.assistant.store.current()
     lang = _language(svc, update)
-    svc.memory.languages[_chat_id(update)] = lang
+    await svc.storage.set_language(_person(svc, update), _chat_id(update), lang)
     text = "\n\n".join([
         content.text(lang, "telegram.welcome"),
         content.text(lang, "telegram.privacy_notice", days=svc.settings.retention_days),

@@ -1,4 +1,4 @@
-"""What the Telegram front end keeps between updates (in memory until the database lands)."""
+"""What the handlers share: services, long callback payloads, and the in-memory cache of chat state."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from telegram.ext import ContextTypes
 
 from bot.assistant import Assistant
 from bot.settings import Settings
+from bot.storage.db import Database
+from bot.telegram.storage import TelegramStorage
 
 MAX_CALLBACK_BYTES = 64  # Telegram's limit for callback_data
 _SHORT_PREFIX = "#"
@@ -43,7 +45,7 @@ class CallbackPayloads:
 
 @dataclass
 class ChatMemory:
-    """Per-chat state: the conversation language and who was told we only work in private."""
+    """Per-chat state: the conversation language (a cache of the database) and groups told we work in private."""
 
     languages: dict[int, str] = field(default_factory=dict)
     told_private_only: set[int] = field(default_factory=set)
@@ -61,6 +63,12 @@ class Services:
     assistant: Assistant
     payloads: CallbackPayloads = field(default_factory=CallbackPayloads)
     memory: ChatMemory = field(default_factory=ChatMemory)
+    storage: TelegramStorage = field(init=False)
+
+    def __post_init__(self) -> None:
+        """Open (lazily: no connection yet) the database of DATABASE_URL."""
+        self.storage = TelegramStorage(Database(self.settings.database_url, self.settings.retention_days),
+                                       self.memory)
 
     @property
     def region(self) -> str:

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import pytest
 
 from bot.storage.db import Database
-from bot.storage.purge import purge_main
+from bot.storage.purge import purge_daily, purge_main
 from tests.storage.test_db import ALICE, BOB, DOWN_URL, age
 
 
@@ -40,3 +41,33 @@ def test_purge_main_reports_an_unavailable_database(capsys: pytest.CaptureFixtur
 def test_purge_main_refuses_zero_days(capsys: pytest.CaptureFixture[str]) -> None:
     assert purge_main("sqlite://", 0) == 2
     assert "at least 1 day" in capsys.readouterr().err
+
+
+def test_purge_daily_purges_at_once_then_every_period_until_cancelled(db: Database) -> None:
+    async def scenario() -> None:
+        await db.save_preferences(ALICE, "en", None)
+        age(db, ALICE, 100)
+        task = asyncio.create_task(purge_daily(db, every=0.2))
+        await asyncio.sleep(0.1)
+        assert await db.get_preferences(ALICE) is None  # purged at start
+        await db.save_preferences(BOB, "en", None)
+        age(db, BOB, 100)
+        await asyncio.sleep(0.4)
+        assert await db.get_preferences(BOB) is None  # and again a period later
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    asyncio.run(scenario())
+
+
+def test_purge_daily_logs_an_outage_and_keeps_going(caplog: pytest.LogCaptureFixture) -> None:
+    async def scenario() -> None:
+        task = asyncio.create_task(purge_daily(Database(DOWN_URL), every=0.05))
+        await asyncio.sleep(0.3)
+        assert not task.done()
+        task.cancel()
+
+    with caplog.at_level(logging.ERROR, logger="bot.storage.db"):
+        asyncio.run(scenario())
+    assert sum("could not purge expired rows" in r.getMessage() for r in caplog.records) >= 2

@@ -15,9 +15,10 @@ TOKEN = "123456:TEST-TOKEN"
 SECRET = "test-pseudonym-secret"
 
 
-def telegram_settings(content_dir: Path, var_dir: Path) -> Settings:
+def telegram_settings(content_dir: Path, var_dir: Path, **env: str) -> Settings:
+    """Settings for the bot under test (database: an SQLite file in var_dir unless DATABASE_URL is given)."""
     return Settings.from_env({"CONTENT_DIR": str(content_dir), "REGION": "es-barcelona", "VAR_DIR": str(var_dir),
-                              "TELEGRAM_BOT_TOKEN": TOKEN, "PSEUDONYM_SECRET": SECRET})
+                              "TELEGRAM_BOT_TOKEN": TOKEN, "PSEUDONYM_SECRET": SECRET, **env})
 
 
 def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:

@@ -18,8 +18,8 @@ BOT_USER = {"id": 7000001, "is_bot": True, "first_name": "Assistant", "username"
 # Parameters python-telegram-bot sends as plain strings; everything else arrives JSON-encoded.
 STRING_PARAMS = {"text", "callback_query_id", "language_code", "parse_mode", "url", "secret_token",
                  "inline_message_id"}
-TRUE_METHODS = {"answercallbackquery", "setmycommands", "deletewebhook", "close", "logout", "sendchataction",
-                "deletemycommands"}
+TRUE_METHODS = {"answercallbackquery", "setmycommands", "deletewebhook", "setwebhook", "close", "logout",
+                "sendchataction", "deletemycommands"}
 
 
 @dataclass
@@ -29,6 +29,7 @@ class Call:
     method: str
     params: dict[str, Any]
     result: Any = None  # what the fake answered (None for an error)
+    at: float = 0.0  # time.monotonic() when the request arrived
 
 
 def user(uid: int, language_code: str | None = "en") -> dict[str, Any]:
@@ -95,6 +96,11 @@ class FakeBotApi:
 
     def message(self, sender: dict[str, Any], chat: dict[str, Any] | None = None, **fields: Any) -> dict[str, Any]:
         """Queue a message update (text, voice, photo...) from sender, in their private chat by default."""
+        return self._queue(self.new_message(sender, chat, **fields))
+
+    def new_message(self, sender: dict[str, Any], chat: dict[str, Any] | None = None,
+                    **fields: Any) -> dict[str, Any]:
+        """A message update (without update_id), not queued: for a webhook POST or for message()."""
         chat = chat or private_chat(sender["id"])
         self._chats[chat["id"]] = chat
         msg = {"message_id": next(self._message_ids), "date": int(time.time()), "chat": chat, "from": sender,
@@ -102,7 +108,11 @@ class FakeBotApi:
         text = fields.get("text", "")
         if text.startswith("/"):
             msg["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
-        return self._queue({"message": msg})
+        return {"message": msg}
+
+    def webhook_update(self, sender: dict[str, Any], text: str) -> dict[str, Any]:
+        """A typed-message update as Telegram would POST it to a webhook."""
+        return {"update_id": next(self._update_ids), **self.new_message(sender, text=text)}
 
     def text(self, sender: dict[str, Any], text: str, chat: dict[str, Any] | None = None) -> dict[str, Any]:
         """Queue a typed message (a command if it starts with /)."""
@@ -180,7 +190,7 @@ class FakeBotApi:
         if request.match_info["token"] != self.token:
             return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
         method = request.match_info["method"].lower()
-        call = Call(method, await self._params(request))
+        call = Call(method, await self._params(request), at=time.monotonic())
         if self._failures.get(method):
             error = self._failures[method].pop(0)
             self.calls.append(call)

@@ -45,3 +45,18 @@ async def test_a_telegram_error_while_answering_still_gets_a_reply(telegram, ass
     telegram.fail_next("sendMessage", {"error_code": 400, "description": "Bad Request: something went wrong"})
     [reply] = await Person(telegram, 3002, "es").say("/language", count=1)
     assert reply["text"] == escape(contacts(content, "es-barcelona", "es", "error.unavailable"))
+
+
+async def test_rasa_slower_than_the_timeout_gets_unavailable_with_hotlines(assistant, bot_api, content_copy: Path,
+                                                                           tmp_path: Path, model_path: Path):
+    from bot.rasa_client import AgentClient
+    from bot.telegram import build_application, running
+
+    slow = AgentClient(model_path, assistant.client.action_url, timeout=0.001)  # no model answers that fast
+    slow._agent = assistant.client._agent  # the loaded model, not loaded twice
+    impatient = Assistant(assistant.store, slow, assistant.detector, assistant.region)
+    app = build_application(telegram_settings(content_copy, tmp_path), impatient, base_url=bot_api.url)
+    content = assistant.store.current()
+    async with running(app, poll_timeout=1):
+        [reply] = await Person(bot_api, 3003, "ar").say("أحتاج إلى طبيب", count=1)
+    assert reply["text"] == escape(contacts(content, "es-barcelona", "ar", "error.unavailable"))

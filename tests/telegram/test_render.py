@@ -61,3 +61,4 @@ def test_pseudonym_is_keyed_and_stable():
     a = pseudonym("secret", 12345)
     assert a == pseudonym("secret", 12345) != pseudonym("other", 12345)
     assert a != pseudonym("secret", 12346) and "12345" not in a
+    assert len(a) == 64 and int(a, 16) >= 0  # the storage layer's id: Rasa sender id == users.pseudonym

@@ -1,0 +1,10 @@
+"""Tools for content editors: `python -m bot content check|stamp|preview|report`.
+
+- ``check``: every problem in content/ (bot.content_load's checks plus the
+  editorial ones: facts that differ between translations, stale translations).
+- ``stamp``: record in translations which English text they were made from.
+- ``preview``: an answer exactly as Telegram shows it.
+- ``report``: a page per region showing the state of every answer in every language.
+
+Nothing here runs at import time; the command line is in ``bot.editorial.cli``.
+"""

@@ -1,0 +1,82 @@
+"""The `content` command of `python -m bot`: check, stamp, preview and report (see docs/editors.md)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+DEFAULT_REGION = "es-barcelona"
+
+
+def add_content_parser(sub: argparse._SubParsersAction) -> None:
+    """Add `content` and its subcommands to the main parser's subcommands."""
+    content = sub.add_parser("content", help="tools for content editors: check, stamp, preview, report")
+    csub = content.add_subparsers(dest="content_command", required=True)
+    check = csub.add_parser("check", help="check every content and UI-string file; exit code 1 on errors")
+    stamp = csub.add_parser("stamp", help="record in translations which English text they were made from")
+    stamp.add_argument("--lang", action="append", help="only this language (may be repeated)")
+    stamp.add_argument("--topic", help="only this topic id")
+    stamp.add_argument("--region", help="only this region pack (e.g. global, es-barcelona, th)")
+    preview = csub.add_parser("preview", help="show an answer exactly as Telegram would")
+    preview.add_argument("topic", help="topic id, e.g. registration.municipal")
+    preview.add_argument("--lang", required=True, help="language code, e.g. ar")
+    preview.add_argument("--region", help=f"region pack (default: $REGION or {DEFAULT_REGION})")
+    report = csub.add_parser("report", help="write an HTML page and a Markdown summary of the content's state")
+    report.add_argument("--output", type=Path, required=True, help="folder to write the report into")
+    for sp in (check, stamp, preview, report):
+        sp.add_argument("--content", type=Path, help="content folder (default: $CONTENT_DIR or ./content)")
+
+
+def _content_dir(args: argparse.Namespace) -> Path:
+    if args.content:
+        return Path(args.content)
+    from bot.settings import REPO
+
+    return Path(os.environ.get("CONTENT_DIR") or REPO / "content")
+
+
+def _preview(content_dir: Path, args: argparse.Namespace) -> int:
+    from bot.content_load import check_content
+    from bot.editorial.preview import PreviewError, render_preview
+
+    content, problems = check_content(content_dir)
+    try:
+        print(render_preview(content, args.topic, args.lang, args.region or os.environ.get("REGION")
+                             or DEFAULT_REGION))
+    except PreviewError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if any(p.severity == "error" for p in problems):
+        print("\nNote: the content has errors, so the assistant keeps using the last good version. "
+              "Run: python -m bot content check", file=sys.stderr)
+    return 0
+
+
+def content_main(args: argparse.Namespace) -> int:
+    """Run a `content` subcommand; return the exit code."""
+    from bot.yamlfile import DataError
+
+    content_dir = _content_dir(args)
+    if not (content_dir / "languages.yml").is_file():
+        print(f"{content_dir} is not a content folder (it has no languages.yml). Use --content DIR.",
+              file=sys.stderr)
+        return 2
+    try:
+        if args.content_command == "check":
+            from bot.editorial.check import check_main
+
+            return check_main(content_dir)
+        if args.content_command == "stamp":
+            from bot.editorial.stamp import stamp_main
+
+            return stamp_main(content_dir, set(args.lang) if args.lang else None, args.topic, args.region)
+        if args.content_command == "preview":
+            return _preview(content_dir, args)
+        from bot.editorial.report import report_main
+
+        return report_main(content_dir, args.output)
+    except DataError as exc:  # languages.yml or topics.yml unreadable
+        print(f"{exc}\nFix this first.", file=sys.stderr)
+        return 1

@@ -1,0 +1,59 @@
+"""`python -m bot content preview`: an answer exactly as the Telegram front end sends it.
+
+The reply is composed by bot.answers.topic_reply (the same code the assistant
+runs) and cut and escaped by the Telegram renderer, so editors see the HTML
+text Telegram receives, message by message, then the buttons row by row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+
+from bot.content_model import Content
+
+
+class PreviewError(Exception):
+    """The topic, language or region asked for does not exist."""
+
+
+def _known(kind: str, value: str, known: list[str]) -> None:
+    if value not in known:
+        close = difflib.get_close_matches(value, known, n=3)
+        hint = f" Did you mean {', '.join(close)}?" if close else f" Known: {', '.join(known)}."
+        raise PreviewError(f"Unknown {kind} {value!r}.{hint}")
+
+
+def render_preview(content: Content, topic_id: str, lang: str, region: str, today: dt.date | None = None) -> str:
+    """The answer as text: a header for the editor, each Telegram message, then the buttons."""
+    from bot.answers import topic_reply
+    from bot.telegram.render import keyboard, split_html
+    from bot.telegram.state import CallbackPayloads
+
+    _known("topic", topic_id, content.topic_ids)
+    _known("language", lang, content.language_codes)
+    _known("region", region, sorted(content.topics))
+    today = today or dt.date.today()
+    topic = content.topic(region, topic_id)
+    reply = topic_reply(content, region, lang, topic_id, today)
+    texts = [piece for message in reply.messages for piece in split_html(message)]
+    header = f"{topic_id} · {lang} · {region}"
+    if topic is None:
+        header += " · no answer written: the assistant says it is being updated"
+    else:
+        header += f" · from {topic.path}"
+        tr = topic.translations.get(lang)
+        if topic.expired(today):
+            header += f" · EXPIRED on {topic.valid_until}: the assistant says it is being updated"
+        elif tr is None:
+            header += f" · the {lang} translation has errors: the assistant says it is being updated"
+        else:
+            header += f" · status: {tr.status}"
+    out = [header]
+    for i, text in enumerate(texts, 1):
+        out += ["", f"--- message {i} of {len(texts)} ---", text]
+    markup = keyboard(reply.buttons, CallbackPayloads())
+    if markup is not None:
+        out += ["", "--- buttons ---"]
+        out += [" ".join(f"[{key.text}]" for key in row) for row in markup.inline_keyboard]
+    return "\n".join(out)

@@ -1,0 +1,150 @@
+"""`python -m bot content report`: an HTML page and a Markdown summary of the state of the content.
+
+The HTML page is self-contained (inline CSS, no scripts, no fonts or images to
+fetch) so it can be mailed or opened offline. Helpfulness per answer will come
+from the Telegram front end's database; until then the column says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+from pathlib import Path
+
+from bot.content_load import check_content
+from bot.content_model import GLOBAL, Content, Topic
+from bot.editorial.status import STATUS_LABELS, STATUSES, RegionMatrix, Row, region_matrices
+from bot.yamlfile import DataError
+
+NO_HELPFULNESS = "no data yet"
+HTML_NAME = "content-report.html"
+MARKDOWN_NAME = "content-report.md"
+
+_CSS = """
+body { font-family: "Noto Sans", "DejaVu Sans", Arial, sans-serif; margin: 1.5rem; color: #1a1a1a; }
+h1 { font-size: 1.5rem; } h2 { font-size: 1.2rem; margin-top: 2rem; }
+table { border-collapse: collapse; margin: .5rem 0 1rem; }
+th, td { border: 1px solid #bbb; padding: .3rem .45rem; vertical-align: top; font-size: .8rem; }
+thead th { background: #eee; position: sticky; top: 0; }
+th[scope=row] { text-align: left; font-weight: normal; max-width: 14rem; }
+.meta, .date { color: #555; font-size: .7rem; }
+.title { font-weight: bold; }
+.status { display: inline-block; padding: .1rem .4rem; border-radius: .2rem; margin: .1rem; }
+.status-reviewed { background: #c8e6c9; }
+.status-machine_translation { background: #fff3b0; }
+.status-draft { background: #ffd8a8; }
+.status-stale { background: #e1bee7; }
+.status-missing { background: #ef9a9a; }
+.status-expired { background: #616161; color: #fff; }
+.status-expired .meta, .status-expired .date { color: #ddd; }
+.helpfulness { color: #777; font-style: italic; }
+.warning { background: #fff3b0; padding: .5rem; border: 1px solid #e0c040; }
+"""
+
+
+def _last_checked(topic: Topic | None) -> str:
+    return max((s.checked for s in topic.sources if s.checked), default="") if topic else ""
+
+
+def _row_header(row: Row) -> str:
+    meta = []
+    if row.topic is not None:
+        meta.append("general answer (global)" if row.inherited else f"{escape(row.topic.region)} answer")
+        if _last_checked(row.topic):
+            meta.append(f"sources checked {escape(_last_checked(row.topic))}")
+        if row.topic.valid_until:
+            meta.append(f"valid until {row.topic.valid_until}")
+    return f'<th scope="row"><code>{escape(row.topic_id)}</code><div class="meta">{" · ".join(meta)}</div></th>'
+
+
+def _cell_html(content: Content, row: Row, lang: str) -> str:
+    c = row.cells[lang]
+    direction = next((x.direction for x in content.languages if x.code == lang), "ltr")
+    parts = [f'<div class="title">{escape(c.title)}</div>'] if c.title else []
+    parts.append(f'<div class="label">{STATUS_LABELS[c.status]}</div>')
+    if c.reviewed:
+        parts.append(f'<div class="date">reviewed {escape(c.reviewed)}</div>')
+    return (f'<td class="status-{c.status}" data-topic="{escape(row.topic_id)}" data-lang="{escape(lang)}" '
+            f'data-status="{c.status}" lang="{escape(lang)}" dir="{direction}">{"".join(parts)}</td>')
+
+
+def _counts_html(matrix: RegionMatrix) -> str:
+    counts = matrix.counts()
+    head = "".join(f"<th>{escape(lang)}</th>" for lang in matrix.langs)
+    body = "".join(
+        f'<tr><th scope="row"><span class="status status-{s}">{STATUS_LABELS[s]}</span></th>'
+        + "".join(f"<td>{counts[lang][s]}</td>" for lang in matrix.langs) + "</tr>"
+        for s in STATUSES)
+    return f'<table class="counts"><thead><tr><th>status</th>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def render_html(content: Content, matrices: list[RegionMatrix], today: dt.date, errors: int = 0) -> str:
+    """The whole report page."""
+    names = {x.code: x.name for x in content.languages}
+    legend = " ".join(f'<span class="status status-{s}">{STATUS_LABELS[s]}</span>' for s in STATUSES)
+    out = ['<!DOCTYPE html>', '<html lang="en"><head><meta charset="utf-8">',
+           '<meta name="viewport" content="width=device-width, initial-scale=1">',
+           f"<title>Content report {today}</title><style>{_CSS}</style></head><body>",
+           f"<h1>Content report</h1><p>Made on {today}. Statuses: {legend}</p>"]
+    if errors:
+        out.append(f'<p class="warning">The content has {errors} error(s): the assistant refuses it until they '
+                   "are fixed. Run <code>python -m bot content check</code>.</p>")
+    for m in matrices:
+        head = "".join(f'<th data-lang="{escape(lang)}">{escape(names[lang])}<br><code>{escape(lang)}</code></th>'
+                       for lang in m.langs)
+        out.append(f'<section id="region-{escape(m.region)}"><h2>{escape(m.name)} <code>{escape(m.region)}</code>'
+                   f"</h2>{_counts_html(m)}")
+        out.append(f'<table class="matrix"><thead><tr><th>topic</th>{head}<th>helpfulness</th></tr></thead><tbody>')
+        for row in m.rows:
+            cells = "".join(_cell_html(content, row, lang) for lang in m.langs)
+            out.append(f'<tr>{_row_header(row)}{cells}<td class="helpfulness">{NO_HELPFULNESS}</td></tr>')
+        out.append("</tbody></table></section>")
+    out.append("</body></html>")
+    return "\n".join(out)
+
+
+def render_markdown(matrices: list[RegionMatrix], today: dt.date, errors: int = 0) -> str:
+    """A short summary: status counts per language and region, and the answers that need work."""
+    out = [f"# Content report ({today})", ""]
+    if errors:
+        out += [f"**The content has {errors} error(s)**: run `python -m bot content check`.", ""]
+    out += [f"Helpfulness per answer: {NO_HELPFULNESS}.", ""]
+    for m in matrices:
+        counts = m.counts()
+        own = sum(1 for row in m.rows if row.topic is not None and row.topic.region == m.region)
+        out += [f"## {m.name} (`{m.region}`)", "",
+                f"{len(m.rows)} topics, {own} answered by this pack's own files"
+                + ("" if m.region == GLOBAL else f", {len(m.rows) - own} by the general (global) answers") + ".", "",
+                "| status | " + " | ".join(m.langs) + " |",
+                "|---|" + "---|" * len(m.langs)]
+        out += [f"| {s} | " + " | ".join(str(counts[lang][s]) for lang in m.langs) + " |" for s in STATUSES]
+        attention = [f"- `{row.topic_id}` {lang}: {row.cells[lang].status}" for row in m.rows for lang in m.langs
+                     if row.cells[lang].status in ("stale", "missing", "expired")]
+        out += ["", "Needs attention:" if attention else "Nothing stale, missing or expired.", *attention, ""]
+    return "\n".join(out)
+
+
+def write_report(content_dir: Path, output: Path, today: dt.date | None = None) -> tuple[Path, Path]:
+    """Write the HTML page and the Markdown summary into output; return their paths."""
+    today = today or dt.date.today()
+    content, problems = check_content(content_dir, today)
+    errors = sum(p.severity == "error" for p in problems)
+    matrices = region_matrices(content, today)
+    output.mkdir(parents=True, exist_ok=True)
+    html_path, md_path = output / HTML_NAME, output / MARKDOWN_NAME
+    html_path.write_text(render_html(content, matrices, today, errors), encoding="utf-8")
+    md_path.write_text(render_markdown(matrices, today, errors), encoding="utf-8")
+    return html_path, md_path
+
+
+def report_main(content_dir: Path, output: Path) -> int:
+    """Write the report and say where; return the exit code."""
+    try:
+        paths = write_report(content_dir, output)
+    except DataError as exc:
+        print(exc)
+        print("Cannot make the report: fix languages.yml / topics.yml first.")
+        return 1
+    for path in paths:
+        print(f"Wrote {path}")
+    return 0

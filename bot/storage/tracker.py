@@ -1,0 +1,32 @@
+"""Rasa's tracker store on the assistant's database, so the Telegram bot's conversations live with the rest."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from bot.storage.db import OUTAGES, _create_engine, outage_reason
+
+log = logging.getLogger(__name__)
+
+
+def sql_tracker_store(url: str) -> Any | None:
+    """Rasa's SQLTrackerStore on the database at `url`; None if that database is unreachable now.
+
+    Rasa's store retries forever when it cannot connect, which would keep the bot
+    from starting; we check first, and on an outage log it and return None so
+    Rasa keeps conversations in memory (answering goes on).
+    """
+    engine = _create_engine(url)  # also creates an SQLite file's folder
+    try:
+        with engine.connect():
+            pass
+    except OUTAGES as error:
+        log.error("Database unavailable, Rasa keeps conversations in memory until restart: %s",
+                  outage_reason(error))
+        return None
+    finally:
+        engine.dispose()
+    from rasa.core.tracker_store import SQLTrackerStore
+
+    return SQLTrackerStore(host=url)  # a whole URL in `host` is used as it is

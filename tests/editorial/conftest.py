@@ -1,0 +1,50 @@
+"""Fixtures for the editors' tools: a private copy of content/ and the real command line."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bot.settings import REPO
+
+Bot = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture()
+def content_dir(tmp_path: Path) -> Path:
+    """A copy of content/ the test may edit."""
+    target = tmp_path / "content"
+    shutil.copytree(REPO / "content", target)
+    return target
+
+
+@pytest.fixture()
+def bot() -> Bot:
+    """Run `python -m bot ARGS` as an editor would; return the finished process."""
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "bot", *args], cwd=REPO, capture_output=True, text=True,
+                              timeout=120, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+
+    return run
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    """Replace text in a content file, failing loudly if the text is not there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def line_of(path: Path, needle: str, start: int = 0) -> int:
+    """The 1-based number of the first line at or after start that contains needle."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if number > start and needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in {path}")

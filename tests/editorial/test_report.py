@@ -1,0 +1,110 @@
+"""`content report`: the matrix per region in HTML, and a Markdown summary whose counts match it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from bot.content_load import check_content
+from bot.editorial.report import write_report
+from bot.editorial.stamp import stamp
+from bot.editorial.status import STATUSES
+from tests.editorial.conftest import Bot, edit, line_of
+
+TODAY = dt.date(2026, 11, 26)
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture()
+def varied(content_dir: Path) -> Path:
+    """The content with one answer of every status: reviewed, stale, missing and expired besides the usual."""
+    legal = content_dir / "global" / "legal.aid.yml"
+    edit(legal, "status: draft", "status: reviewed\n    reviewed: 2026-11-20")
+    stamp(content_dir, {"es"}, "legal.aid", "global")
+    en_line = line_of(legal, "messages:", line_of(legal, "  en:"))
+    lines = legal.read_text(encoding="utf-8").splitlines()
+    lines[en_line] = lines[en_line].replace("- ", "- Changed. ", 1)
+    legal.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    health = content_dir / "es-barcelona" / "health.access.yml"
+    text = health.read_text(encoding="utf-8")
+    health.write_text(text[: text.index("\n  ar:")] + text[text.index("\n  th:"):], encoding="utf-8")
+    edit(content_dir / "th" / "work.permit.yml", "valid_until: 2027-02-13", "valid_until: 2026-01-31")
+    return content_dir
+
+
+def _sections(page: str) -> dict[str, str]:
+    parts = re.split(r'<section id="region-([\w-]+)">', page)[1:]
+    return dict(zip(parts[::2], parts[1::2], strict=True))
+
+
+def _markdown_counts(summary: str) -> dict[str, dict[str, Counter[str]]]:
+    result: dict[str, dict[str, Counter[str]]] = {}
+    for block in summary.split("\n## ")[1:]:
+        region = re.search(r"\(`([\w-]+)`\)", block).group(1)
+        rows = [line.strip("|").split("|") for line in block.splitlines() if line.startswith("| ")]
+        langs = [x.strip() for x in rows[0][1:]]
+        result[region] = {lang: Counter() for lang in langs}
+        for row in rows[1:]:
+            for lang, n in zip(langs, row[1:], strict=True):
+                result[region][lang][row[0].strip()] = int(n)
+    return result
+
+
+def test_report_html_and_markdown(varied: Path, tmp_path: Path):
+    html_path, md_path = write_report(varied, tmp_path / "report", TODAY)
+    page, summary = html_path.read_text(encoding="utf-8"), md_path.read_text(encoding="utf-8")
+    content, _ = check_content(varied, TODAY)
+    sections = _sections(page)
+    assert list(sections) == ["global", "es-barcelona", "th"]
+    md_counts = _markdown_counts(summary)
+    for region, section in sections.items():
+        for topic_id in content.topic_ids:
+            assert f"<code>{topic_id}</code>" in section, (region, topic_id)
+        for lang in content.language_codes:
+            assert f'<th data-lang="{lang}">' in section
+        cells = re.findall(r'<td class="status-(\w+)" data-topic="([\w.]+)" data-lang="(\w+)" '
+                           r'data-status="\w+" lang="\w+" dir="(\w+)">', section)
+        assert len(cells) == len(content.topic_ids) * len(content.language_codes)
+        assert all((d == "rtl") == (lang == "ar") for _, _, lang, d in cells)
+        html_counts = {lang: Counter(s for s, _, cl, _ in cells if cl == lang) for lang in content.language_codes}
+        assert {lang: +c for lang, c in md_counts[region].items()} == html_counts, region
+        assert section.count('<td class="helpfulness">no data yet</td>') == len(content.topic_ids)
+    assert md_counts["global"]["es"]["stale"] == 1 and md_counts["global"]["en"]["reviewed"] == 1
+    assert md_counts["es-barcelona"]["ar"]["missing"] == 1
+    assert md_counts["th"]["en"]["expired"] == 1
+    for status in STATUSES:
+        assert f'<td class="status-{status}"' in page, status
+        assert f".status-{status} {{" in page
+    own = len(list((varied / "es-barcelona").glob("*.yml"))) - 1  # without region.yml
+    assert f"26 topics, {own} answered by this pack's own files, {26 - own} by the general (global) answers." \
+        in summary and len(content.topic_ids) == 26
+    assert "- `legal.aid` es: stale" in summary and "- `health.access` ar: missing" in summary
+    assert "reviewed 2026-11-20" in page and "العربية" in page and "ไทย" in page
+    assert not re.search(r"<link|<script|<img|src=|url\(|@import", page)
+    assert "error(s)" in page and "error(s)" in summary  # the missing Arabic text is an error
+
+
+def test_report_command_writes_both_files(bot: Bot, content_dir: Path, tmp_path: Path):
+    result = bot("content", "report", "--content", str(content_dir), "--output", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["content-report.html", "content-report.md"]
+    assert "error(s)" not in (tmp_path / "out" / "content-report.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (/usr/bin/chromium)")
+def test_report_renders_in_headless_chromium(varied: Path, tmp_path: Path):
+    html_path, _ = write_report(varied, tmp_path / "report", TODAY)
+    shot, profile = tmp_path / "report.png", tmp_path / "profile"
+    subprocess.run([str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    f"--user-data-dir={profile}", f"--screenshot={shot}", "--window-size=1400,900",
+                    html_path.as_uri()], capture_output=True, timeout=120, check=False)
+    shutil.rmtree(profile, ignore_errors=True)
+    assert shot.exists() and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert shot.stat().st_size > 20_000  # a blank 1400×900 page compresses to a few kB

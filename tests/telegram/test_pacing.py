@@ -1,0 +1,52 @@
+"""Pacing: at most one message a second to one chat, in order, while other chats are answered meanwhile."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot.telegram.pacing import ChatPacer
+from bot.telegram.render import escape
+from tests.telegram.fake_bot_api import FakeBotApi, user
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+
+async def test_one_message_a_second_per_chat_in_order_without_holding_up_other_chats(telegram: FakeBotApi,
+                                                                                      assistant):
+    content = assistant.store.current()
+    slow, other = user(6001, "es"), user(6002, "en")
+    since = telegram.mark()
+    telegram.text(slow, ("necesito ir al médico y no tengo papeles " * 250)[:10_000])  # note + answer
+    telegram.text(slow, "/language")  # a second reply to the same chat, right behind
+    telegram.text(other, "/help")
+    language_menu = escape(content.text("es", "language.menu"))
+
+    def sends(chat_id: int) -> list[tuple[float, str]]:
+        return [(c.at, c.params["text"]) for c in telegram.called("sendMessage", since)
+                if c.params["chat_id"] == chat_id]
+
+    await telegram.wait_for(lambda calls: any(t == language_menu for _, t in sends(6001)))
+    paced = sends(6001)
+    assert len(paced) >= 3
+    assert paced[0][1] == escape(content.text("es", "error.too_long"))  # in order
+    assert paced[-1][1] == language_menu
+    gaps = [b[0] - a[0] for a, b in zip(paced, paced[1:], strict=False)]
+    assert min(gaps) >= 0.9, gaps
+    [(answered_at, _)] = sends(6002)
+    assert answered_at < paced[1][0]  # the other chat did not wait for the paced one
+
+
+async def test_the_pacer_keeps_order_and_forgets_idle_chats():
+    pacer = ChatPacer(interval=0.0)
+    order: list[int] = []
+
+    async def send(i: int) -> None:
+        async with pacer.turn(42):
+            await asyncio.sleep(0)  # let the others queue up behind
+            order.append(i)
+
+    await asyncio.gather(*(send(i) for i in range(5)))
+    assert order == list(range(5))
+    assert not pacer._locks and not pacer._users
