@@ -8,8 +8,9 @@ import threading
 import time
 from pathlib import Path
 
-from bot.content_load import fingerprint, load_content
+from bot.content_load import fingerprint
 from bot.content_model import Content
+from bot.editorial.check import run_checks
 from bot.yamlfile import DataError
 
 log = logging.getLogger(__name__)
@@ -19,7 +20,9 @@ class ContentStore:
     """Holds the content and reloads it when a file changes.
 
     A change that fails the checks is refused: the error is logged and the last
-    good content stays in use, so people never see broken content.
+    good content stays in use, so people never see broken content. The checks
+    are those of `python -m bot content check` (bot.editorial.check), so a
+    translation whose phone number differs from English is refused too.
     """
 
     def __init__(self, content_dir: Path, check_every: float = 1.0):
@@ -45,15 +48,16 @@ class ContentStore:
         stamp = fingerprint(self.dir)
         if self._content is not None and stamp in (self._content.fingerprint, self._refused):
             return
-        try:
-            content = load_content(self.dir, dt.date.today())
-        except DataError as exc:
+        result = run_checks(self.dir, dt.date.today())  # never raises DataError: it returns the problems
+        if result.errors or result.content is None:
+            exc = DataError(result.errors)
             self.last_error = exc
             if self._content is None:
-                raise
+                raise exc
             self._refused = stamp
             log.error("Content change refused, still serving the last good content:\n%s", exc)
             return
+        content = result.content
         if self._content is not None:
             log.info("Content reloaded (%d regions).", len(content.topics))
         self._content, self._refused, self.last_error = content, "", None

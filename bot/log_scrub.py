@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 import logging
-import re
 
-_PATTERNS = (
-    (re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+"), "<email>"),
-    # document-like: letters and digits mixed, 6+ long (passports, NIE X1234567L)
-    (re.compile(r"\b(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{6,}\b"), "<doc>"),
-    # phone-like: 7+ digits, optionally with +, spaces, dots or dashes between
-    (re.compile(r"\+?\d(?:[\s.\-]?\d){6,}"), "<number>"),
-)
+from bot.scrub import scrub_patterns
 
 
 def scrub(text: str) -> str:
-    """Replace phone numbers, e-mails and document-like numbers with placeholders."""
-    for pattern, placeholder in _PATTERNS:
-        text = pattern.sub(placeholder, text)
-    return text
+    """Replace phone numbers, e-mails and document-like numbers with placeholders (see bot.scrub)."""
+    return scrub_patterns(text)
 
 
 class ScrubFilter(logging.Filter):

@@ -40,6 +40,16 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+def _chat_id(env: Mapping[str, str], name: str) -> int | None:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a Telegram chat id such as -1001234567890, not {raw!r}.") from None
+
+
 @dataclass(frozen=True)
 class Settings:
     """Configuration of one deployment (documented in .env.example)."""
@@ -61,6 +71,9 @@ class Settings:
     rasa_token: str = ""
     rasa_timeout: float = 10.0
     database_url: str = ""
+    staff_chat_id: int | None = None  # the staff supergroup (forum topics); None: no handoff to staff
+    staff_roster: Path | None = None
+    staff_language: str = "en"  # the language of the bot's messages in the staff chat
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -92,4 +105,7 @@ class Settings:
             rasa_token=env.get("RASA_TOKEN", ""),
             rasa_timeout=_seconds(env, "RASA_TIMEOUT", 10.0),
             database_url=env.get("DATABASE_URL") or sqlite_url(var_dir),
+            staff_chat_id=_chat_id(env, "STAFF_CHAT_ID"),
+            staff_roster=Path(env["STAFF_ROSTER"]) if env.get("STAFF_ROSTER") else None,
+            staff_language=env.get("STAFF_LANGUAGE") or "en",
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import shutil
 from pathlib import Path
@@ -99,3 +100,23 @@ def test_store_picks_up_an_edit_and_refuses_a_broken_one(content_dir: Path):
     assert store.current().topic("global", "community.participation").translations["en"].title == \
         "Edited title for the test"
     assert store.last_error is not None and "community.participation.yml" in str(store.last_error)
+
+
+def test_store_refuses_a_translation_whose_phone_number_differs(content_dir: Path,
+                                                                 caplog: pytest.LogCaptureFixture):
+    """A live edit that only `content check`'s consistency check catches keeps the old content served."""
+    store = ContentStore(content_dir, check_every=0)
+    topic = next(t for t in store.current().topics["global"].values()
+                 if "es" in t.translations and re.search(r"\d{3}", " ".join(t.translations["es"].messages))
+                 and re.search(r"\d{3}", " ".join(t.translations["en"].messages)))
+    number = re.search(r"\d{3,}", " ".join(topic.translations["es"].messages)).group(0)
+    served = store.current().topic("global", topic.id).translations["es"].messages
+    path = content_dir / "global" / f"{topic.id}.yml"
+    text = path.read_text(encoding="utf-8")
+    es_at = text.index("\n  es:")
+    changed = number[:-1] + str((int(number[-1]) + 1) % 10)
+    path.write_text(text[:es_at] + text[es_at:].replace(number, changed, 1), encoding="utf-8")
+    with caplog.at_level(logging.ERROR):
+        assert store.current().topic("global", topic.id).translations["es"].messages == served
+    assert store.last_error is not None and f"lacks {number}" in str(store.last_error)
+    assert any("Content change refused" in r.getMessage() for r in caplog.records)

@@ -1,8 +1,9 @@
-"""The `content` command of `python -m bot`: check, stamp, preview and report (see docs/editors.md)."""
+"""The `content` command of `python -m bot`: check, stamp, preview, report and gaps (see docs/editors.md)."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ DEFAULT_REGION = "es-barcelona"
 
 def add_content_parser(sub: argparse._SubParsersAction) -> None:
     """Add `content` and its subcommands to the main parser's subcommands."""
-    content = sub.add_parser("content", help="tools for content editors: check, stamp, preview, report")
+    content = sub.add_parser("content", help="tools for content editors: check, stamp, preview, report, gaps")
     csub = content.add_subparsers(dest="content_command", required=True)
     check = csub.add_parser("check", help="check every content and UI-string file; exit code 1 on errors")
     stamp = csub.add_parser("stamp", help="record in translations which English text they were made from")
@@ -25,8 +26,19 @@ def add_content_parser(sub: argparse._SubParsersAction) -> None:
     preview.add_argument("--region", help=f"region pack (default: $REGION or {DEFAULT_REGION})")
     report = csub.add_parser("report", help="write an HTML page and a Markdown summary of the content's state")
     report.add_argument("--output", type=Path, required=True, help="folder to write the report into")
+    gaps = csub.add_parser("gaps", help="questions the assistant could not answer, by language and nearest topic")
+    gaps.add_argument("--since", type=_date, help="only questions from this day on (YYYY-MM-DD)")
+    gaps.add_argument("--format", choices=("csv", "html"), default="csv", help="csv (default) or html")
+    gaps.add_argument("--output", type=Path, help="file to write (default: print)")
     for sp in (check, stamp, preview, report):
         sp.add_argument("--content", type=Path, help="content folder (default: $CONTENT_DIR or ./content)")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date: write it as YYYY-MM-DD, e.g. 2026-11-01") from None
 
 
 def _content_dir(args: argparse.Namespace) -> Path:
@@ -58,6 +70,10 @@ def content_main(args: argparse.Namespace) -> int:
     """Run a `content` subcommand; return the exit code."""
     from bot.yamlfile import DataError
 
+    if args.content_command == "gaps":  # from the database; needs no content folder
+        from bot.editorial.gaps import gaps_main
+
+        return gaps_main(args.since, args.format, args.output)
     content_dir = _content_dir(args)
     if not (content_dir / "languages.yml").is_file():
         print(f"{content_dir} is not a content folder (it has no languages.yml). Use --content DIR.",

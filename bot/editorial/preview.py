@@ -27,6 +27,7 @@ def _known(kind: str, value: str, known: list[str]) -> None:
 def render_preview(content: Content, topic_id: str, lang: str, region: str, today: dt.date | None = None) -> str:
     """The answer as text: a header for the editor, each Telegram message, then the buttons."""
     from bot.answers import topic_reply
+    from bot.telegram.feedback import feedback_row
     from bot.telegram.render import keyboard, split_html
     from bot.telegram.state import CallbackPayloads
 
@@ -52,7 +53,7 @@ def render_preview(content: Content, topic_id: str, lang: str, region: str, toda
     out = [header]
     for i, text in enumerate(texts, 1):
         out += ["", f"--- message {i} of {len(texts)} ---", text]
-    markup = keyboard(reply.buttons, CallbackPayloads())
+    markup = keyboard(reply.buttons, CallbackPayloads(), feedback_row(content, lang, topic_id))  # 👍 👎 last
     if markup is not None:
         out += ["", "--- buttons ---"]
         out += [" ".join(f"[{key.text}]" for key in row) for row in markup.inline_keyboard]

@@ -1,20 +1,28 @@
 """`python -m bot content report`: an HTML page and a Markdown summary of the state of the content.
 
 The HTML page is self-contained (inline CSS, no scripts, no fonts or images to
-fetch) so it can be mailed or opened offline. Helpfulness per answer will come
-from the Telegram front end's database; until then the column says so.
+fetch) so it can be mailed or opened offline. Helpfulness per answer (👍/👎 in
+Telegram, all languages together) comes from the bot's database (DATABASE_URL,
+else the default SQLite file) when it has votes; otherwise the column says so.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.content_load import check_content
 from bot.content_model import GLOBAL, Content, Topic
 from bot.editorial.status import STATUS_LABELS, STATUSES, RegionMatrix, Row, region_matrices
 from bot.yamlfile import DataError
+
+if TYPE_CHECKING:
+    from bot.storage.feedback import Helpfulness
+
+Votes = dict[tuple[str, str], "Helpfulness"]  # (region, topic) → 👍/👎 counts
 
 NO_HELPFULNESS = "no data yet"
 HTML_NAME = "content-report.html"
@@ -78,7 +86,13 @@ def _counts_html(matrix: RegionMatrix) -> str:
     return f'<table class="counts"><thead><tr><th>status</th>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def render_html(content: Content, matrices: list[RegionMatrix], today: dt.date, errors: int = 0) -> str:
+def _helpfulness(votes: Votes | None, region: str, topic_id: str) -> str:
+    found = (votes or {}).get((region, topic_id))
+    return str(found) if found else NO_HELPFULNESS
+
+
+def render_html(content: Content, matrices: list[RegionMatrix], today: dt.date, errors: int = 0,
+                votes: Votes | None = None) -> str:
     """The whole report page."""
     names = {x.code: x.name for x in content.languages}
     legend = " ".join(f'<span class="status status-{s}">{STATUS_LABELS[s]}</span>' for s in STATUSES)
@@ -97,18 +111,26 @@ def render_html(content: Content, matrices: list[RegionMatrix], today: dt.date, 
         out.append(f'<table class="matrix"><thead><tr><th>topic</th>{head}<th>helpfulness</th></tr></thead><tbody>')
         for row in m.rows:
             cells = "".join(_cell_html(content, row, lang) for lang in m.langs)
-            out.append(f'<tr>{_row_header(row)}{cells}<td class="helpfulness">{NO_HELPFULNESS}</td></tr>')
+            helpfulness = escape(_helpfulness(votes, m.region, row.topic_id))
+            out.append(f'<tr>{_row_header(row)}{cells}<td class="helpfulness">{helpfulness}</td></tr>')
         out.append("</tbody></table></section>")
     out.append("</body></html>")
     return "\n".join(out)
 
 
-def render_markdown(matrices: list[RegionMatrix], today: dt.date, errors: int = 0) -> str:
+def render_markdown(matrices: list[RegionMatrix], today: dt.date, errors: int = 0,
+                    votes: Votes | None = None) -> str:
     """A short summary: status counts per language and region, and the answers that need work."""
     out = [f"# Content report ({today})", ""]
     if errors:
         out += [f"**The content has {errors} error(s)**: run `python -m bot content check`.", ""]
-    out += [f"Helpfulness per answer: {NO_HELPFULNESS}.", ""]
+    if not votes:
+        out += [f"Helpfulness per answer: {NO_HELPFULNESS}.", ""]
+    else:
+        out += ["Helpfulness per answer (fewest helpful first):", ""]
+        out += [f"- `{region}` `{topic}`: {v}" for (region, topic), v in
+                sorted(votes.items(), key=lambda kv: (kv[1].helpful / kv[1].total, kv[0]))]
+        out.append("")
     for m in matrices:
         counts = m.counts()
         own = sum(1 for row in m.rows if row.topic is not None and row.topic.region == m.region)
@@ -124,7 +146,8 @@ def render_markdown(matrices: list[RegionMatrix], today: dt.date, errors: int = 
     return "\n".join(out)
 
 
-def write_report(content_dir: Path, output: Path, today: dt.date | None = None) -> tuple[Path, Path]:
+def write_report(content_dir: Path, output: Path, today: dt.date | None = None,
+                 votes: Votes | None = None) -> tuple[Path, Path]:
     """Write the HTML page and the Markdown summary into output; return their paths."""
     today = today or dt.date.today()
     content, problems = check_content(content_dir, today)
@@ -132,15 +155,33 @@ def write_report(content_dir: Path, output: Path, today: dt.date | None = None) 
     matrices = region_matrices(content, today)
     output.mkdir(parents=True, exist_ok=True)
     html_path, md_path = output / HTML_NAME, output / MARKDOWN_NAME
-    html_path.write_text(render_html(content, matrices, today, errors), encoding="utf-8")
-    md_path.write_text(render_markdown(matrices, today, errors), encoding="utf-8")
+    html_path.write_text(render_html(content, matrices, today, errors, votes), encoding="utf-8")
+    md_path.write_text(render_markdown(matrices, today, errors, votes), encoding="utf-8")
     return html_path, md_path
+
+
+def stored_votes() -> Votes:
+    """The 👍/👎 counts in the bot's database; empty if it has none or cannot be read (said on stderr)."""
+    from bot.editorial.gaps import open_database
+    from bot.storage.db import OUTAGES, outage_reason
+    from bot.storage.feedback import helpfulness
+
+    db = open_database()
+    if db is None:
+        return {}
+    try:
+        return helpfulness(db)
+    except OUTAGES as error:
+        print(f"Helpfulness left out: the database is unavailable: {outage_reason(error)}", file=sys.stderr)
+        return {}
+    finally:
+        db.close()
 
 
 def report_main(content_dir: Path, output: Path) -> int:
     """Write the report and say where; return the exit code."""
     try:
-        paths = write_report(content_dir, output)
+        paths = write_report(content_dir, output, votes=stored_votes())
     except DataError as exc:
         print(exc)
         print("Cannot make the report: fix languages.yml / topics.yml first.")

@@ -62,3 +62,68 @@ class TelegramChat(Base):
     pseudonym = sa.Column(sa.String(64), sa.ForeignKey("users.pseudonym", ondelete="CASCADE"), primary_key=True)
     chat_id = sa.Column(sa.BigInteger, nullable=False)
     last_seen = sa.Column(UTCDateTime, nullable=False, index=True)
+
+
+class Case(Base):
+    """A conversation handed over to staff (issue 4); its lifecycle is in bot/handoff/lifecycle.mmd.
+
+    `claimed_by` is a staff member's Telegram id (staff are not the people we serve);
+    the person is known only by their pseudonym. Deleting the user deletes their cases.
+    """
+
+    __tablename__ = "cases"
+
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    pseudonym = sa.Column(sa.String(64), sa.ForeignKey("users.pseudonym", ondelete="CASCADE"), nullable=False,
+                          index=True)
+    language = sa.Column(sa.String(8), nullable=False)
+    region = sa.Column(sa.String(32), nullable=False)
+    kind = sa.Column(sa.String(16), nullable=False)  # request / urgent / complaint
+    topic = sa.Column(sa.String(64), nullable=True)
+    state = sa.Column(sa.String(16), nullable=False, index=True)  # queued / claimed / closed
+    claimed_by = sa.Column(sa.BigInteger, nullable=True)
+    forum_topic_id = sa.Column(sa.BigInteger, nullable=True, index=True)
+    created_at = sa.Column(UTCDateTime, nullable=False)
+    last_seen = sa.Column(UTCDateTime, nullable=False, index=True)  # the case's last change
+    rating = sa.Column(sa.Integer, nullable=True)
+
+
+class CaseMessage(Base):
+    """One message of a case, kept until delivered (and until retention deletes it)."""
+
+    __tablename__ = "case_messages"
+
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    case_id = sa.Column(sa.Integer, sa.ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True)
+    direction = sa.Column(sa.String(8), nullable=False)  # user / staff / note
+    text = sa.Column(sa.Text, nullable=False)
+    delivered = sa.Column(sa.Boolean, nullable=False, default=False)
+    created_at = sa.Column(UTCDateTime, nullable=False)
+    last_seen = sa.Column(UTCDateTime, nullable=False, index=True)  # written or delivered
+
+
+class AnswerFeedback(Base):
+    """One 👍 or 👎 on an answer: no pseudonym, no chat, the day only (bot/storage/feedback.py)."""
+
+    __tablename__ = "answer_feedback"
+
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    topic = sa.Column(sa.String(64), nullable=False)
+    language = sa.Column(sa.String(8), nullable=False)
+    region = sa.Column(sa.String(32), nullable=False)
+    helpful = sa.Column(sa.Boolean, nullable=False)
+    last_seen = sa.Column(UTCDateTime, nullable=False, index=True)  # the day it was given (midnight UTC)
+
+
+class UnansweredQuestion(Base):
+    """A question the assistant could not answer well, scrubbed of numbers, e-mails and names (bot/scrub.py)."""
+
+    __tablename__ = "unanswered_questions"
+
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    text = sa.Column(sa.Text, nullable=False)
+    language = sa.Column(sa.String(8), nullable=False)
+    region = sa.Column(sa.String(32), nullable=False)
+    nearest_topic = sa.Column(sa.String(64), nullable=False)  # the best suggestion, or "" if none
+    reason = sa.Column(sa.String(16), nullable=False)  # fallback / low_confidence / not_helpful
+    last_seen = sa.Column(UTCDateTime, nullable=False, index=True)  # the day it was asked (midnight UTC)

@@ -20,9 +20,12 @@ from telegram.ext import (
 )
 
 from bot.assistant import Assistant
+from bot.handoff import relay
 from bot.settings import Settings, SettingsError
 from bot.telegram import handlers as h
 from bot.telegram.commands import register_commands
+from bot.telegram.feedback import PATTERN as FEEDBACK_PATTERN
+from bot.telegram.feedback import on_feedback
 from bot.telegram.flood import FLOOD_KEY, FloodGuard, guard
 from bot.telegram.order import PerChatUpdateProcessor
 from bot.telegram.pacing import PacedRateLimiter
@@ -53,14 +56,18 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
     """Register every handler; order matters, the first matching handler wins."""
     only_new = filters.UpdateType.MESSAGE  # edited messages are not answered again
     # 0. Before everything (its own group): more than ~20 messages a minute → one "slow down", then ignored.
-    app.add_handler(TypeHandler(Update, guard), group=-2)
+    app.add_handler(TypeHandler(Update, guard), group=-3)
     # 0b. Then (its own group): load the person's stored language and record their chat (database down: logged).
-    app.add_handler(TypeHandler(Update, h.remember), group=-1)
+    app.add_handler(TypeHandler(Update, h.remember), group=-2)
+    # 0c. Then (its own group): the handoff to staff, before NLU. /human, /bot, the messages of a person whose
+    #     case is open, and everything in the staff chat stop here: they never reach the assistant.
+    app.add_handler(TypeHandler(Update, relay.intercept), group=-1)
     # 1. Outside private chats: say once that we only work in private, then stay quiet.
     app.add_handler(MessageHandler(~filters.ChatType.PRIVATE, h.not_private))
     # 2. Commands, before text: a command is text too.
     for name, callback in (("start", h.start), ("language", h.choose_language), ("menu", h.menu),
-                           ("help", h.help_command), ("privacy", h.privacy), ("forget", h.forget)):
+                           ("help", h.help_command), ("privacy", h.privacy), ("human", h.human),
+                           ("forget", h.forget)):
         app.add_handler(CommandHandler(name, callback, filters=only_new))
     app.add_handler(MessageHandler(only_new & filters.COMMAND, h.help_command))  # unknown command
     # 3. Typed text goes to the assistant.
@@ -68,6 +75,7 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
     # 4. Voice, photos, stickers, files, places, contacts: explain, never download.
     app.add_handler(MessageHandler(only_new & NOT_TEXT, h.on_not_text))
     # 5. Inline keyboard buttons.
+    app.add_handler(CallbackQueryHandler(on_feedback, pattern=FEEDBACK_PATTERN))  # 👍 👎 under answers
     app.add_handler(CallbackQueryHandler(h.on_button))
     app.add_error_handler(h.on_error)
 
@@ -88,6 +96,7 @@ def build_application(settings: Settings, assistant: Assistant,
     )
     app.bot_data[SERVICES_KEY] = Services(settings, assistant)
     app.bot_data[FLOOD_KEY] = FloodGuard()
+    app.bot_data[relay.HANDOFF_KEY] = relay.Handoff.from_settings(settings, app.bot_data[SERVICES_KEY])
     register_handlers(app)
     return app
 

@@ -15,6 +15,7 @@ COMMANDS: dict[str, str] = {
     "language": "telegram.command.language",
     "help": "telegram.command.help",
     "privacy": "telegram.command.privacy",
+    "human": "telegram.command.human",
     "forget": "telegram.command.forget",
 }
 

@@ -10,10 +10,11 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.answers import MENU_PAYLOAD, Button, Reply, contacts, language_menu, menu_button
+from bot.answers import HUMAN_PAYLOAD, MENU_PAYLOAD, Button, Reply, contacts, language_menu, menu_button
 from bot.assistant import DEFAULT_LANGUAGE
 from bot.content_model import Content
 from bot.telegram.commands import COMMANDS
+from bot.telegram.feedback import after_turn
 from bot.telegram.identity import pseudonym
 from bot.telegram.render import send_reply
 from bot.telegram.state import Services, services
@@ -70,7 +71,8 @@ async def _ask(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, cu
             turn = svc.assistant.unavailable(text, turn.language)  # never say "deleted" when it was not
     else:
         await svc.storage.set_language(person, chat_id, turn.language)
-    await send_reply(context.bot, chat_id, turn.reply, svc.payloads)
+    feedback_row = await after_turn(context, chat_id, text, turn)  # keeps unanswered questions; 👍 👎 row
+    await send_reply(context.bot, chat_id, turn.reply, svc.payloads, feedback_row)
 
 
 async def _send(context: ContextTypes.DEFAULT_TYPE, update: Update, reply: Reply) -> None:
@@ -117,6 +119,11 @@ async def menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Say what is stored, for how long, and how to delete it."""
     await _ask(update, context, PRIVACY_PAYLOAD, _language(services(context), update))
+
+
+async def human(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Give the ways to reach a person (with a staff chat, bot.handoff opens a case before this runs)."""
+    await _ask(update, context, HUMAN_PAYLOAD, _language(services(context), update))
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -53,19 +53,24 @@ def split_html(text: str, limit: int = TEXT_LIMIT) -> list[str]:
     return pieces
 
 
-def keyboard(buttons: list[Button], payloads: CallbackPayloads) -> InlineKeyboardMarkup | None:
-    """An inline keyboard for the buttons: short titles two per row, others one per row."""
-    if not buttons:
+def keyboard(buttons: list[Button], payloads: CallbackPayloads,
+             last_row: list[Button] | None = None) -> InlineKeyboardMarkup | None:
+    """An inline keyboard for the buttons: short titles two per row, others one per row; last_row as one row."""
+    if not buttons and not last_row:
         return None
     per_row = 2 if len(buttons) > 3 and all(len(b.title) <= SHORT_TITLE for b in buttons) else 1
     keys = [InlineKeyboardButton(b.title, callback_data=payloads.encode(b.payload)) for b in buttons]
-    return InlineKeyboardMarkup([keys[i: i + per_row] for i in range(0, len(keys), per_row)])
+    rows = [keys[i: i + per_row] for i in range(0, len(keys), per_row)]
+    if last_row:
+        rows.append([InlineKeyboardButton(b.title, callback_data=payloads.encode(b.payload)) for b in last_row])
+    return InlineKeyboardMarkup(rows)
 
 
-async def send_reply(bot: Bot, chat_id: int, reply: Reply, payloads: CallbackPayloads) -> list[Message]:
-    """Send a Reply in order; its buttons go under the last message."""
+async def send_reply(bot: Bot, chat_id: int, reply: Reply, payloads: CallbackPayloads,
+                     last_row: list[Button] | None = None) -> list[Message]:
+    """Send a Reply in order; its buttons (then last_row, e.g. 👍 👎) go under the last message."""
     texts = [piece for message in reply.messages for piece in split_html(message)]
-    markup = keyboard(reply.buttons, payloads)
+    markup = keyboard(reply.buttons, payloads, last_row)
     sent: list[Message] = []
     for i, text in enumerate(texts):
         sent.append(await bot.send_message(

@@ -26,7 +26,9 @@ def test_barcelona_topic_in_arabic_is_escaped_with_its_buttons(bot: Bot, content
     assert out.index("--- message 1 of 3 ---") < out.index("--- message 3 of 3 ---") < out.index("--- buttons ---")
     buttons = out.split("--- buttons ---\n", 1)[1].splitlines()
     expected = [topic_title(content, "es-barcelona", "ar", t) for t in topic.related]
-    assert buttons == [f"[{t}]" for t in expected] + [f"[{content.text('ar', 'button.talk_to_person')}]"]
+    assert buttons == [f"[{t}]" for t in expected] + [f"[{content.text('ar', 'button.talk_to_person')}]",
+                                                       f"[{content.text('ar', 'telegram.feedback.helpful')}] "
+                                                       f"[{content.text('ar', 'telegram.feedback.not_helpful')}]"]
     assert "status: machine_translation" in out.splitlines()[0]
 
 

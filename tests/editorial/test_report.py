@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.content_load import check_content
-from bot.editorial.report import write_report
+from bot.editorial.report import NO_HELPFULNESS, write_report
 from bot.editorial.stamp import stamp
 from bot.editorial.status import STATUSES
 from tests.editorial.conftest import Bot, edit, line_of
@@ -108,3 +108,14 @@ def test_report_renders_in_headless_chromium(varied: Path, tmp_path: Path):
     shutil.rmtree(profile, ignore_errors=True)
     assert shot.exists() and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert shot.stat().st_size > 20_000  # a blank 1400×900 page compresses to a few kB
+
+
+def test_report_shows_helpfulness_from_the_votes(content_dir: Path, tmp_path: Path):
+    from bot.storage.feedback import Helpfulness
+
+    votes = {("es-barcelona", "registration.municipal"): Helpfulness(3, 1)}
+    html_path, md_path = write_report(content_dir, tmp_path / "report", TODAY, votes=votes)
+    page = html_path.read_text(encoding="utf-8")
+    assert "👍 3 · 👎 1 (75% helpful)" in page
+    assert page.count(NO_HELPFULNESS) > 1  # the other answers have no votes yet
+    assert "- `es-barcelona` `registration.municipal`: 👍 3 · 👎 1 (75% helpful)" in md_path.read_text(encoding="utf-8")

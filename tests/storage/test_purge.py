@@ -7,7 +7,7 @@ import pytest
 
 from bot.storage.db import Database
 from bot.storage.purge import purge_daily, purge_main
-from tests.storage.test_db import ALICE, BOB, DOWN_URL, age
+from tests.storage.test_db import ALICE, BOB, DOWN_URL, NO_CASES, NO_FEEDBACK, age
 
 
 def test_purge_main_prints_rows_deleted_per_table(
@@ -24,7 +24,8 @@ def test_purge_main_prints_rows_deleted_per_table(
     out = capsys.readouterr().out
     assert "7 days" in out
     rows = {line.split()[0]: line.split()[1] for line in out.splitlines()[1:]}
-    assert rows == {"table": "rows", "telegram_chats": "1", "users": "1"}
+    assert rows == {"table": "rows", "telegram_chats": "1", "users": "1",
+                    **{table: "0" for table in (*NO_FEEDBACK, *NO_CASES)}}
     assert asyncio.run(db.get_preferences(BOB)) is not None
 
 

@@ -1,0 +1,242 @@
+"""Cases: the lifecycle of a conversation handed to staff (lifecycle.mmd) and its storage.
+
+A case is opened for a person (by pseudonym), queued until a rostered staff member
+claims it, and closed by staff or by the person (`/bot`). Its messages are stored
+before they are sent and marked delivered after, so a restart loses nothing::
+
+    cases = CaseStore(db)
+    case = await cases.open(person, "my", "th", Kind.REQUEST)
+    msg = await cases.add_message(case.id, Direction.USER, "...")
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from typing import TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Row
+
+from bot.storage.db import Database
+from bot.storage.models import Case as CaseRow
+from bot.storage.models import CaseMessage as MessageRow
+from bot.storage.models import utcnow
+
+T = TypeVar("T")
+CASES = CaseRow.__table__
+MESSAGES = MessageRow.__table__
+
+
+class State(str, Enum):
+    """Where a case stands."""
+
+    QUEUED = "queued"
+    CLAIMED = "claimed"
+    CLOSED = "closed"
+
+
+class Event(str, Enum):
+    """What can happen to a case."""
+
+    CLAIM = "claim"
+    CLOSE = "close"
+
+
+class Kind(str, Enum):
+    """Why the case was opened (only REQUEST is opened so far)."""
+
+    REQUEST = "request"
+    URGENT = "urgent"
+    COMPLAINT = "complaint"
+
+
+class Direction(str, Enum):
+    """Who wrote a case message: the person, staff, or staff for staff only (never sent to the person)."""
+
+    USER = "user"
+    STAFF = "staff"
+    NOTE = "note"
+
+
+TRANSITIONS: dict[tuple[State, Event], State] = {
+    (State.QUEUED, Event.CLAIM): State.CLAIMED,
+    (State.QUEUED, Event.CLOSE): State.CLOSED,
+    (State.CLAIMED, Event.CLOSE): State.CLOSED,
+}
+"""The state machine drawn in lifecycle.mmd; anything else is refused."""
+
+
+class InvalidTransition(Exception):
+    """The event is not allowed in the case's current state (e.g. claiming a closed case)."""
+
+
+def next_state(state: State, event: Event) -> State:
+    """The state after event, or InvalidTransition."""
+    try:
+        return TRANSITIONS[(state, event)]
+    except KeyError:
+        raise InvalidTransition(f"cannot {event.value} a {state.value} case") from None
+
+
+@dataclass(frozen=True)
+class Case:
+    """One case as stored."""
+
+    id: int
+    pseudonym: str
+    language: str
+    region: str
+    kind: Kind
+    topic: str | None
+    state: State
+    claimed_by: int | None
+    forum_topic_id: int | None
+    created_at: datetime
+
+    @property
+    def open(self) -> bool:
+        """Queued or claimed: the person's messages go to staff."""
+        return self.state is not State.CLOSED
+
+
+@dataclass(frozen=True)
+class CaseMessage:
+    """One stored message of a case."""
+
+    id: int
+    case_id: int
+    direction: Direction
+    text: str
+    delivered: bool
+
+
+def _case(row: Row) -> Case:
+    return Case(row.id, row.pseudonym, row.language, row.region, Kind(row.kind), row.topic, State(row.state),
+                row.claimed_by, row.forum_topic_id, row.created_at)
+
+
+def _message(row: Row) -> CaseMessage:
+    return CaseMessage(row.id, row.case_id, Direction(row.direction), row.text, bool(row.delivered))
+
+
+class CaseStore:
+    """Cases and their messages in the assistant's database (blocking SQL runs in a worker thread)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def _run(self, work: Callable[[Connection], T]) -> T:
+        def transaction() -> T:
+            with self.db.engine.begin() as conn:
+                return work(conn)
+
+        return await asyncio.to_thread(transaction)
+
+    async def open(self, pseudonym: str, language: str, region: str, kind: Kind, topic: str | None = None) -> Case:
+        """Open a queued case for the person, or give their case that is already open."""
+        now = utcnow()
+
+        def work(conn: Connection) -> Case:
+            row = conn.execute(sa.select(CASES).where(CASES.c.pseudonym == pseudonym,
+                                                      CASES.c.state != State.CLOSED.value)).first()
+            if row is not None:
+                return _case(row)
+            key = conn.execute(sa.insert(CASES).values(
+                pseudonym=pseudonym, language=language, region=region, kind=kind.value, topic=topic,
+                state=State.QUEUED.value, created_at=now, last_seen=now)).inserted_primary_key[0]
+            return _case(conn.execute(sa.select(CASES).where(CASES.c.id == key)).one())
+
+        return await self._run(work)
+
+    async def get(self, case_id: int) -> Case | None:
+        """The case with this id."""
+        return await self._one(CASES.c.id == case_id)
+
+    async def open_for(self, pseudonym: str) -> Case | None:
+        """The person's open case, if any."""
+        return await self._one(sa.and_(CASES.c.pseudonym == pseudonym, CASES.c.state != State.CLOSED.value))
+
+    async def for_forum_topic(self, forum_topic_id: int) -> Case | None:
+        """The case whose staff forum topic this is."""
+        return await self._one(CASES.c.forum_topic_id == forum_topic_id)
+
+    async def _one(self, where: sa.sql.ColumnElement[bool]) -> Case | None:
+        def work(conn: Connection) -> Case | None:
+            row = conn.execute(sa.select(CASES).where(where).order_by(CASES.c.id.desc())).first()
+            return None if row is None else _case(row)
+
+        return await self._run(work)
+
+    async def set_forum_topic(self, case_id: int, forum_topic_id: int) -> None:
+        """Record the staff forum topic created for the case."""
+        await self._update(case_id, forum_topic_id=forum_topic_id)
+
+    async def apply(self, case_id: int, event: Event, staff_id: int | None = None) -> Case:
+        """Move the case through the state machine (claim records staff_id); InvalidTransition if not allowed."""
+
+        def work(conn: Connection) -> Case:
+            row = conn.execute(sa.select(CASES).where(CASES.c.id == case_id)).one()
+            state = next_state(State(row.state), event)
+            values: dict[str, object] = {"state": state.value, "last_seen": utcnow()}
+            if event is Event.CLAIM:
+                values["claimed_by"] = staff_id
+            # the state in WHERE: of two staff pressing at once, only one moves it
+            done = conn.execute(sa.update(CASES).where(CASES.c.id == case_id, CASES.c.state == row.state)
+                                .values(**values)).rowcount
+            if not done:
+                raise InvalidTransition(f"case {case_id} changed meanwhile")
+            return _case(conn.execute(sa.select(CASES).where(CASES.c.id == case_id)).one())
+
+        return await self._run(work)
+
+    async def _update(self, case_id: int, **values: object) -> None:
+        def work(conn: Connection) -> None:
+            conn.execute(sa.update(CASES).where(CASES.c.id == case_id).values(last_seen=utcnow(), **values))
+
+        await self._run(work)
+
+    async def add_message(self, case_id: int, direction: Direction, text: str) -> CaseMessage:
+        """Store a message, not yet delivered."""
+        now = utcnow()
+
+        def work(conn: Connection) -> CaseMessage:
+            key = conn.execute(sa.insert(MESSAGES).values(case_id=case_id, direction=direction.value, text=text,
+                                                          delivered=False, created_at=now, last_seen=now)
+                               ).inserted_primary_key[0]
+            conn.execute(sa.update(CASES).where(CASES.c.id == case_id).values(last_seen=now))
+            return _message(conn.execute(sa.select(MESSAGES).where(MESSAGES.c.id == key)).one())
+
+        return await self._run(work)
+
+    async def undelivered(self, case_id: int, direction: Direction) -> list[CaseMessage]:
+        """The case's messages in one direction still to deliver, oldest first."""
+
+        def work(conn: Connection) -> list[CaseMessage]:
+            rows = conn.execute(sa.select(MESSAGES).where(
+                MESSAGES.c.case_id == case_id, MESSAGES.c.direction == direction.value,
+                MESSAGES.c.delivered.is_(False)).order_by(MESSAGES.c.id))
+            return [_message(r) for r in rows]
+
+        return await self._run(work)
+
+    async def messages(self, case_id: int) -> list[CaseMessage]:
+        """All the case's messages, oldest first."""
+
+        def work(conn: Connection) -> list[CaseMessage]:
+            rows = conn.execute(sa.select(MESSAGES).where(MESSAGES.c.case_id == case_id).order_by(MESSAGES.c.id))
+            return [_message(r) for r in rows]
+
+        return await self._run(work)
+
+    async def delivered(self, message_id: int) -> None:
+        """Mark a message delivered."""
+
+        def work(conn: Connection) -> None:
+            conn.execute(sa.update(MESSAGES).where(MESSAGES.c.id == message_id)
+                         .values(delivered=True, last_seen=utcnow()))
+
+        await self._run(work)
