@@ -6,7 +6,9 @@ PY := $(VENV)/bin/python
 PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
 	$$p -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: help install run chat train test bench lint clean purge
+.PHONY: help install system-packages run chat train test bench lint clean purge
+# Debian packages for the leaflet PDF and the browser tests: headless Chromium and fonts for Thai, Burmese, Arabic.
+SYSTEM_PACKAGES := chromium fonts-noto-core
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -19,7 +21,21 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 	$(PY) -m pip check
 	@touch $@
 
-install: $(VENV)/.installed ## install everything into .venv
+install: $(VENV)/.installed system-packages ## install everything into .venv (and chromium + Noto fonts, as root)
+
+system-packages: ## install chromium and Noto fonts with apt-get if missing (root only; otherwise says how)
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	missing=$$(echo $$missing); \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing $$missing (apt-get; for PDF leaflets and browser tests)"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get install -y -qq --no-install-recommends $$missing >/dev/null \
+		|| { apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; } \
+		|| echo "Could not install $$missing: PDF leaflets and browser tests will not work."; \
+	else \
+		echo "Not installed: $$missing (needed for PDF leaflets and browser tests). Install: sudo apt-get install $$missing"; \
+	fi
 
 train: install ## check the data and train the model if it changed
 	$(PY) -m bot train

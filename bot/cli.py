@@ -1,4 +1,4 @@
-"""Command line: `python -m bot chat|ask|train|run|purge|content` (see `python -m bot --help`)."""
+"""Command line: `python -m bot chat|ask|train|run|purge|content|nlu` (see `python -m bot --help`)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import sys
 import uuid
 from pathlib import Path
 
-from bot.editorial.cli import add_content_parser, content_main
+from bot.editorial.cli import add_content_parser, add_nlu_parser, content_main, nlu_main
 from bot.settings import Settings, SettingsError
 from bot.yamlfile import DataError
 
@@ -108,6 +108,7 @@ def _parser() -> argparse.ArgumentParser:
     purge = sub.add_parser("purge", help="delete stored data not seen for the retention period (DATABASE_URL)")
     purge.add_argument("--days", type=int, help="retention period in days (default: $RETENTION_DAYS or 90)")
     add_content_parser(sub)
+    add_nlu_parser(sub)
     for sp in (chat, ask):
         sp.add_argument("--region", help="content pack to use (default: $REGION or es-barcelona)")
     return p
@@ -119,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     _quiet_libraries()
     if args.command == "content":  # editors' tools: no settings, no model
         return content_main(args)
+    if args.command == "nlu":  # editors' tools: no settings, no model
+        return nlu_main(args)
     env = dict(os.environ)
     if getattr(args, "region", None):
         env["REGION"] = args.region

@@ -27,3 +27,10 @@ def test_several_rasa_urls_and_a_timeout():
 def test_a_bad_rasa_timeout_names_the_variable(value: str):
     with pytest.raises(SettingsError, match="RASA_TIMEOUT"):
         Settings.from_env({"RASA_TIMEOUT": value})
+
+
+def test_bot_username_for_leaflet_links():
+    assert Settings.from_env({}).bot_username == ""
+    assert Settings.from_env({"BOT_USERNAME": " @MigrantHelpBot "}).bot_username == "MigrantHelpBot"
+    with pytest.raises(SettingsError, match="BOT_USERNAME"):
+        Settings.from_env({"BOT_USERNAME": "https://t.me/x"})

@@ -9,6 +9,7 @@ from pathlib import Path
 from bot.content_load import check_content
 from bot.content_model import Content
 from bot.editorial.consistency import fact_problems
+from bot.editorial.leaflet_spec import LEAFLET_FILE, load_spec
 from bot.editorial.lines import LineFinder
 from bot.editorial.stale import stale_problems
 from bot.yamlfile import DataError, Problem
@@ -42,6 +43,8 @@ def run_checks(content_dir: Path, today: dt.date | None = None) -> CheckResult:
     for by_id in content.topics.values():
         for topic in by_id.values():
             problems = [*problems, *fact_problems(topic, lines), *stale_problems(topic, lines)]
+    if (content_dir / LEAFLET_FILE).is_file():  # optional: only `content export` needs it
+        problems = [*problems, *load_spec(content_dir, content)[1]]
     problems.sort(key=lambda p: (p.path, p.line or 0, p.field))
     return CheckResult(problems, content)
 

@@ -1,4 +1,4 @@
-"""The `content` command of `python -m bot`: check, stamp, preview, report and gaps (see docs/editors.md)."""
+"""The `content` and `nlu` commands of `python -m bot`: editors' tools (see docs/editors.md)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ import os
 import sys
 from pathlib import Path
 
+from bot.editorial.leaflet import FORMATS
+
 DEFAULT_REGION = "es-barcelona"
 
 
 def add_content_parser(sub: argparse._SubParsersAction) -> None:
     """Add `content` and its subcommands to the main parser's subcommands."""
-    content = sub.add_parser("content", help="tools for content editors: check, stamp, preview, report, gaps")
+    content = sub.add_parser("content", help="tools for content editors: check, stamp, preview, report, gaps, export")
     csub = content.add_subparsers(dest="content_command", required=True)
     check = csub.add_parser("check", help="check every content and UI-string file; exit code 1 on errors")
     stamp = csub.add_parser("stamp", help="record in translations which English text they were made from")
@@ -30,8 +32,42 @@ def add_content_parser(sub: argparse._SubParsersAction) -> None:
     gaps.add_argument("--since", type=_date, help="only questions from this day on (YYYY-MM-DD)")
     gaps.add_argument("--format", choices=("csv", "html"), default="csv", help="csv (default) or html")
     gaps.add_argument("--output", type=Path, help="file to write (default: print)")
-    for sp in (check, stamp, preview, report):
+    export = csub.add_parser("export", help="a printable A4 leaflet of a region's key answers, in one language")
+    export.add_argument("--lang", required=True, help="language code, e.g. ar")
+    export.add_argument("--region", help=f"region pack (default: $REGION or {DEFAULT_REGION})")
+    export.add_argument("--format", choices=FORMATS, default="html", help="html (default) or pdf (needs chromium)")
+    export.add_argument("--output", type=Path, required=True, help="file to write, e.g. leaflet-ar.pdf")
+    for sp in (check, stamp, preview, report, export):
         sp.add_argument("--content", type=Path, help="content folder (default: $CONTENT_DIR or ./content)")
+
+
+def add_nlu_parser(sub: argparse._SubParsersAction) -> None:
+    """Add `nlu` and its subcommand `suggest` to the main parser's subcommands."""
+    nlu = sub.add_parser("nlu", help="tools for the NLU training data: suggest examples from unanswered questions")
+    nsub = nlu.add_subparsers(dest="nlu_command", required=True)
+    sg = nsub.add_parser("suggest", help="turn unanswered questions into candidate NLU examples, for review")
+    sg.add_argument("ids", nargs="*", type=int, help="only these question ids (see --list)")
+    sg.add_argument("--lang", help="only questions in this language, e.g. th")
+    sg.add_argument("--topic", help="only questions with this nearest topic ('none' for those without)")
+    sg.add_argument("--since", type=_date, help="only questions from this day on (YYYY-MM-DD)")
+    sg.add_argument("--intent", help="put every selected question under this intent (a topic id)")
+    sg.add_argument("--list", action="store_true", help="only list the selected questions with their ids")
+    sg.add_argument("--output", type=Path, help="review file to write, e.g. nlu_review/th.yml (default: print)")
+    sg.add_argument("--content", type=Path, help="content folder (default: $CONTENT_DIR or ./content)")
+
+
+def nlu_main(args: argparse.Namespace) -> int:
+    """Run an `nlu` subcommand (only `suggest`); return the exit code."""
+    from bot.editorial.suggest import Selection, suggest_main
+    from bot.settings import REPO
+
+    content_dir = _content_dir(args)
+    if not (content_dir / "topics.yml").is_file():
+        print(f"{content_dir} is not a content folder (it has no topics.yml). Use --content DIR.", file=sys.stderr)
+        return 2
+    topic = "" if args.topic in ("none", "(none)") else args.topic
+    selection = Selection(args.lang, topic, args.since, frozenset(args.ids))
+    return suggest_main(selection, args.intent, args.output, REPO, content_dir, args.list)
 
 
 def _date(text: str) -> dt.date:
@@ -66,6 +102,19 @@ def _preview(content_dir: Path, args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(content_dir: Path, args: argparse.Namespace) -> int:
+    from bot.editorial.leaflet import export_main
+    from bot.settings import SettingsError, bot_username
+
+    try:
+        username = bot_username(os.environ)
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    region = args.region or os.environ.get("REGION") or DEFAULT_REGION
+    return export_main(content_dir, args.lang, region, args.format, args.output, username)
+
+
 def content_main(args: argparse.Namespace) -> int:
     """Run a `content` subcommand; return the exit code."""
     from bot.yamlfile import DataError
@@ -90,6 +139,8 @@ def content_main(args: argparse.Namespace) -> int:
             return stamp_main(content_dir, set(args.lang) if args.lang else None, args.topic, args.region)
         if args.content_command == "preview":
             return _preview(content_dir, args)
+        if args.content_command == "export":
+            return _export(content_dir, args)
         from bot.editorial.report import report_main
 
         return report_main(content_dir, args.output)

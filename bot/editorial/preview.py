@@ -17,7 +17,8 @@ class PreviewError(Exception):
     """The topic, language or region asked for does not exist."""
 
 
-def _known(kind: str, value: str, known: list[str]) -> None:
+def require_known(kind: str, value: str, known: list[str]) -> None:
+    """Raise PreviewError naming the closest known names when value is not one of known."""
     if value not in known:
         close = difflib.get_close_matches(value, known, n=3)
         hint = f" Did you mean {', '.join(close)}?" if close else f" Known: {', '.join(known)}."
@@ -31,9 +32,9 @@ def render_preview(content: Content, topic_id: str, lang: str, region: str, toda
     from bot.telegram.render import keyboard, split_html
     from bot.telegram.state import CallbackPayloads
 
-    _known("topic", topic_id, content.topic_ids)
-    _known("language", lang, content.language_codes)
-    _known("region", region, sorted(content.topics))
+    require_known("topic", topic_id, content.topic_ids)
+    require_known("language", lang, content.language_codes)
+    require_known("region", region, sorted(content.topics))
     today = today or dt.date.today()
     topic = content.topic(region, topic_id)
     reply = topic_reply(content, region, lang, topic_id, today)

@@ -94,6 +94,7 @@ class Question:
     nearest_topic: str
     reason: str
     day: dt.date
+    id: int = 0  # the row's id, for editors to pick questions (python -m bot nlu suggest)
 
 
 def questions(db: Database, since: dt.date | None = None) -> list[Question]:
@@ -106,5 +107,5 @@ def questions(db: Database, since: dt.date | None = None) -> list[Question]:
         if not sa.inspect(conn).has_table(table.name):
             return []
         rows = conn.execute(query).mappings().all()
-    return [Question(r["text"], r["language"], r["region"], r["nearest_topic"], r["reason"], r["last_seen"].date())
-            for r in rows]
+    return [Question(r["text"], r["language"], r["region"], r["nearest_topic"], r["reason"], r["last_seen"].date(),
+                     r["id"]) for r in rows]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.editorial.browser import INSTALL_HINT, find_chromium
 from bot.settings import REPO
 
 Bot = Callable[..., subprocess.CompletedProcess[str]]
@@ -33,6 +34,18 @@ def bot() -> Bot:
                               timeout=120, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
 
     return run
+
+
+@pytest.fixture()
+def chromium() -> Path:
+    """Debian's chromium; skipped when it is missing, a failure when REQUIRE_BROWSER=1 (as in CI)."""
+    found = find_chromium()
+    if found is None:
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 but chromium is not installed. {INSTALL_HINT}")
+        pytest.skip("chromium is not installed (apt-get install chromium fonts-noto-core, or make install as "
+                    "root); set REQUIRE_BROWSER=1 to make this a failure")
+    return found
 
 
 def edit(path: Path, old: str, new: str, count: int = 1) -> None:
