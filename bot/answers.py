@@ -9,6 +9,8 @@ from bot.content_model import Content
 
 HUMAN_PAYLOAD = "/human_handoff"
 MENU_PAYLOAD = "/menu"
+MENU_PAGE = 6  # buttons on one page of the menu (small screens)
+PAGE_MARK = "/"  # in a menu category payload: "papers/2" is page 2 of papers
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,15 @@ def language_payload(code: str) -> str:
 def category_payload(category: str) -> str:
     """What a menu category button sends."""
     return f'/menu{{"category": "{category}"}}'
+
+
+def content_payloads(content: Content) -> list[str]:
+    """Every payload a button made from this content can send (so any replica can decode a long one)."""
+    return [HUMAN_PAYLOAD, MENU_PAYLOAD, *(topic_payload(t) for t in content.topic_ids),
+            *(category_payload(c.id) for c in content.menu), *(language_payload(c) for c in content.language_codes),
+            *(category_payload(f"{c.id}{PAGE_MARK}{n}") for c in content.menu
+              for n in range(1, -(-len(c.topics) // MENU_PAGE) + 1)),
+            *(category_payload(f"{PAGE_MARK}{n}") for n in range(1, -(-len(content.menu) // MENU_PAGE) + 1))]
 
 
 def topic_title(content: Content, region: str, lang: str, topic_id: str) -> str:
@@ -100,15 +111,33 @@ def topic_reply(content: Content, region: str, lang: str, topic_id: str,
 
 
 def menu_reply(content: Content, region: str, lang: str, category: str | None = None) -> Reply:
-    """The topic menu: categories, or the topics of one category."""
+    """The topic menu: categories, or the topics of one category; MENU_PAGE buttons a page.
+
+    category is a category id, optionally with a page: "papers" or "papers/2" ("/2": the categories' page 2).
+    """
+    name, _, page_text = (category or "").partition(PAGE_MARK)
+    page = int(page_text) if page_text.isdigit() and int(page_text) > 0 else 1
     for cat in content.menu:
-        if cat.id == category:
+        if cat.id == name:
             buttons = [Button(topic_title(content, region, lang, t), topic_payload(t)) for t in cat.topics]
-            buttons.append(Button(content.text(lang, "button.back"), MENU_PAYLOAD))
-            return Reply([content.text(lang, f"menu.category.{cat.id}")], buttons)
+            return Reply([content.text(lang, f"menu.category.{cat.id}")],
+                         [*_page(content, lang, buttons, cat.id, page), Button(content.text(lang, "button.back"),
+                                                                               MENU_PAYLOAD)])
     buttons = [Button(content.text(lang, f"menu.category.{c.id}"), category_payload(c.id)) for c in content.menu]
-    buttons.append(person_button(content, lang))
-    return Reply([content.text(lang, "menu.title")], buttons)
+    return Reply([content.text(lang, "menu.title")], [*_page(content, lang, buttons, "", page),
+                                                     person_button(content, lang)])
+
+
+def _page(content: Content, lang: str, buttons: list[Button], category: str, page: int) -> list[Button]:
+    """One page of buttons, with "More ›" to the next page when there is one (after the last: the first)."""
+    pages = max(1, -(-len(buttons) // MENU_PAGE))
+    page = page if page <= pages else 1
+    shown = buttons[(page - 1) * MENU_PAGE:page * MENU_PAGE]
+    if page < pages:
+        shown.append(Button(content.text(lang, "button.more"), category_payload(f"{category}{PAGE_MARK}{page + 1}")))
+    elif pages > 1:
+        shown.append(Button(content.text(lang, "button.more"), category_payload(category or f"{PAGE_MARK}1")))
+    return shown
 
 
 def language_menu(content: Content, lang: str, string_id: str = "language.menu", **values: object) -> Reply:

@@ -10,7 +10,7 @@ from bot.action_server import ActionServer
 from bot.assistant import Assistant
 from bot.content_store import ContentStore
 from bot.detect import LanguageDetector
-from bot.rasa_client import AgentClient, HttpRasaClient
+from bot.rasa_client import AgentClient, HttpRasaClient, redis_lock_store
 from bot.settings import REPO, Settings
 from bot.storage.tracker import sql_tracker_store
 from bot.training import train
@@ -48,7 +48,8 @@ async def local_assistant(settings: Settings, model: Path | None = None,
         url = server.url
     try:
         tracker_store = sql_tracker_store(database_url) if database_url else None
-        client = AgentClient(model, url, settings.rasa_timeout, tracker_store=tracker_store)
+        lock_store = redis_lock_store(settings.redis_url) if settings.redis_url else None
+        client = AgentClient(model, url, settings.rasa_timeout, tracker_store=tracker_store, lock_store=lock_store)
         client.load()
         yield Assistant(store, client, detector, settings.region, settings.max_message_chars)
     finally:

@@ -7,7 +7,8 @@ at all — and is answered with a short "thank you"; the row disappears.
 Typed questions that ended in the fallback (nlu_fallback), in an answer with
 low confidence, or in a 👎 are stored scrubbed (bot.scrub) with their language,
 nearest topic and day, for `python -m bot content gaps`. The question behind a
-possible 👎 waits, scrubbed, in memory (the last few thousand answers only).
+👎 is read back from the person's Rasa conversation when the 👎 comes (nothing
+waits in this process, so any replica can take the press).
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ import asyncio
 import contextlib
 import logging
 import re
-from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
@@ -29,6 +30,7 @@ from bot.assistant import FALLBACK, Turn
 from bot.content_model import Content
 from bot.scrub import Scrubber
 from bot.storage.feedback import add_feedback, add_question
+from bot.telegram.identity import pseudonym
 from bot.telegram.state import Services, services
 
 log = logging.getLogger(__name__)
@@ -36,7 +38,6 @@ log = logging.getLogger(__name__)
 PREFIX = "fb:"
 PATTERN = rf"^{PREFIX}"  # the CallbackQueryHandler pattern: feedback presses before other buttons
 LOW_CONFIDENCE = 0.6  # a topic answer below this is kept as a possible gap (the NLU fallback is at 0.45)
-MAX_REMEMBERED = 5000  # questions waiting for a possible 👎
 FEEDBACK_KEY = "feedback"
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
@@ -76,9 +77,8 @@ def content_vocabulary(content: Content) -> set[str]:
 
 @dataclass
 class FeedbackState:
-    """The scrubber (built for the current content) and the scrubbed questions waiting for a possible 👎."""
+    """The scrubber, built for the current content (a cache: any replica builds the same)."""
 
-    waiting: OrderedDict[tuple[int, str], tuple[str, bool]] = field(default_factory=OrderedDict)  # text, stored
     scrubber: Scrubber | None = None
     fingerprint: str = ""
 
@@ -89,13 +89,6 @@ class FeedbackState:
             self.fingerprint = content.fingerprint
         return self.scrubber
 
-    def remember(self, chat_id: int, topic: str, text: str, stored: bool) -> None:
-        """Keep the scrubbed question behind an answer until a 👎 (stored: already kept as low confidence)."""
-        self.waiting[(chat_id, topic)] = (text, stored)
-        self.waiting.move_to_end((chat_id, topic))
-        while len(self.waiting) > MAX_REMEMBERED:
-            self.waiting.popitem(last=False)
-
 
 def _state(context: ContextTypes.DEFAULT_TYPE) -> FeedbackState:
     return context.bot_data.setdefault(FEEDBACK_KEY, FeedbackState())  # type: ignore[no-any-return]
@@ -104,6 +97,25 @@ def _state(context: ContextTypes.DEFAULT_TYPE) -> FeedbackState:
 async def _store_question(svc: Services, text: str, lang: str, nearest: str, reason: str) -> None:
     await svc.storage._try(add_question(svc.storage.db, text, lang, svc.region, nearest, reason),
                            "store an unanswered question")
+
+
+async def _question_behind(svc: Services, user_id: int, topic: str) -> tuple[str, float] | None:
+    """The typed question (and its confidence) the person's last answer on topic came from, read from Rasa.
+
+    None if that answer came from a button or a command, or the conversation cannot be read.
+    """
+    try:
+        events: list[dict[str, Any]] = await svc.assistant.client.events(
+            pseudonym(svc.settings.pseudonym_secret, user_id))
+    except Exception:  # noqa: BLE001 - the vote is stored without its question
+        log.warning("Could not read the conversation behind a 👎", exc_info=True)
+        return None
+    for event in reversed(events):
+        intent = ((event.get("parse_data") or {}).get("intent") or {}) if event.get("event") == "user" else {}
+        if intent.get("name") == topic:
+            text = str(event.get("text") or "").strip()
+            return None if not text or text.startswith("/") else (text, float(intent.get("confidence") or 0.0))
+    return None
 
 
 async def after_turn(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str, turn: Turn) -> list[Button]:
@@ -119,11 +131,8 @@ async def after_turn(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str
         if turn.topic == FALLBACK:
             nearest = turn.suggestions[0] if turn.suggestions else ""
             await _store_question(svc, clean, turn.language, nearest, "fallback")
-        else:
-            low = turn.confidence < LOW_CONFIDENCE
-            if low:
-                await _store_question(svc, clean, turn.language, turn.topic, "low_confidence")
-            state.remember(chat_id, turn.topic, clean, stored=low)
+        elif turn.confidence < LOW_CONFIDENCE:
+            await _store_question(svc, clean, turn.language, turn.topic, "low_confidence")
     return feedback_row(content, turn.language, turn.topic) if answered else []
 
 
@@ -153,9 +162,11 @@ async def on_feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     with contextlib.suppress(TelegramError):  # a query too old to answer is still counted
         await query.answer(content.text(lang, "telegram.feedback.thanks"))
     await svc.storage._try(add_feedback(svc.storage.db, topic, lang, svc.region, helpful), "store feedback")
-    question, stored = _state(context).waiting.pop((query.message.chat.id, topic), ("", False))
-    if not helpful and question and not stored:  # a question is counted once
-        await _store_question(svc, question, lang, topic, "not_helpful")
+    behind = None if helpful else await _question_behind(svc, query.from_user.id, topic)
+    if behind is not None and behind[1] >= LOW_CONFIDENCE:  # a question is counted once
+        scrubber = _state(context).scrubber_for(content)
+        clean = await asyncio.to_thread(scrubber.scrub, behind[0], lang)
+        await _store_question(svc, clean, lang, topic, "not_helpful")
     with contextlib.suppress(TelegramError):  # one vote per answer
         markup = query.message.reply_markup if isinstance(query.message, Message) else None
         await query.edit_message_reply_markup(reply_markup=_without_feedback(markup))

@@ -2,7 +2,8 @@
 
 The check runs in a handler group before all others, so a dropped update never
 reaches the assistant (no NLU). Button presses count too, and are still answered
-(Telegram shows a spinner until they are). Counts are per process, in memory.
+(Telegram shows a spinner until they are). Counts are per process, in memory; with
+REDIS_URL set, replicas share them in Redis (bot/telegram/shared_state.py).
 """
 
 from __future__ import annotations
@@ -48,6 +49,10 @@ class FloodGuard:
         self._times: dict[int, deque[float]] = {}
         self._quiet_until: dict[int, float] = {}
 
+    async def verdict(self, user_id: int) -> Verdict:
+        """check, with the same signature as the Redis guard shared by replicas."""
+        return self.check(user_id)
+
     def check(self, user_id: int) -> Verdict:
         """Count one message from user_id and say whether to answer it."""
         now = self.clock()
@@ -79,8 +84,8 @@ async def guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat, person = update.effective_chat, update.effective_user
     if chat is None or person is None or chat.type != ChatType.PRIVATE:
         return
-    flood: FloodGuard = context.bot_data[FLOOD_KEY]
-    verdict = flood.check(person.id)
+    flood: FloodGuard = context.bot_data[FLOOD_KEY]  # or RedisFloodGuard
+    verdict = await flood.verdict(person.id)
     if verdict is Verdict.ANSWER:
         return
     if update.callback_query is not None:

@@ -1,8 +1,9 @@
 """Pace what the bot sends: at most one message per second per chat, in order, other chats not held up.
 
 Telegram allows about one message a second in one chat (and 30 a second overall,
-which AIORateLimiter keeps). The pacing lives in the rate limiter, so every
-`send*` call of the bot is paced, whichever handler makes it.
+which AIORateLimiter keeps). The pacing lives in the rate limiter, so every `send*`
+call of the bot is paced, whichever handler makes it. With REDIS_URL the chats' send
+times are shared by replicas (bot/telegram/shared_state.py).
 """
 
 from __future__ import annotations
@@ -22,9 +23,12 @@ _PRUNE_ABOVE = 1000  # chats remembered before idle ones are dropped
 class ChatPacer:
     """Per-chat turns with plain asyncio: one lock per chat, and when the chat may get its next message."""
 
-    def __init__(self, interval: float = CHAT_INTERVAL, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, interval: float = CHAT_INTERVAL, clock: Callable[[], float] = time.monotonic,
+                 shared: Any = None):
+        """shared: a RedisSlots (bot/telegram/shared_state.py) when replicas share the chats' send times."""
         self.interval = interval
         self.clock = clock
+        self.shared = shared
         self._locks: dict[int | str, asyncio.Lock] = {}
         self._users: dict[int | str, int] = {}  # senders holding or waiting for each lock
         self._next: dict[int | str, float] = {}
@@ -36,10 +40,13 @@ class ChatPacer:
         self._users[chat_id] = self._users.get(chat_id, 0) + 1
         try:
             async with lock:
-                delay = self._next.get(chat_id, 0.0) - self.clock()
+                delay = await self.shared.reserve(chat_id, self.interval) if self.shared is not None else None
+                if delay is None:  # this process's memory: alone, or Redis unreachable
+                    now = self.clock()
+                    delay = self._next.get(chat_id, 0.0) - now
+                    self._next[chat_id] = now + max(delay, 0.0) + self.interval
                 if delay > 0:
                     await asyncio.sleep(delay)
-                self._next[chat_id] = self.clock() + self.interval
                 yield
         finally:
             self._users[chat_id] -= 1

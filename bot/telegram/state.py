@@ -1,13 +1,15 @@
-"""What the handlers share: services, long callback payloads, and the in-memory cache of chat state."""
+"""What the handlers share: services, long callback payloads, and the per-update cache of chat state."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from telegram.ext import ContextTypes
 
+from bot.answers import content_payloads
 from bot.assistant import Assistant
 from bot.settings import Settings
 from bot.storage.db import Database
@@ -21,26 +23,39 @@ class CallbackPayloads:
     """Turn button payloads into callback_data under Telegram's 64-byte limit, and back.
 
     Short payloads are sent as they are; longer ones travel as a short id
-    derived from the payload and are looked up when the button is pressed.
+    derived from the payload (a hash) and are looked up when the button is pressed.
+    `known` gives every payload the content can make: a replica that did not issue
+    a short id finds it among those, so no process needs to remember what it sent.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, known: Callable[[], Iterable[str]] | None = None) -> None:
         self._long: dict[str, str] = {}
+        self._known = known
 
     def encode(self, payload: str) -> str:
         """The callback_data for a payload (always under 64 bytes)."""
-        if len(payload.encode("utf-8")) < MAX_CALLBACK_BYTES and not payload.startswith(_SHORT_PREFIX):
+        if not _too_long(payload):
             return payload
-        digest = hashlib.sha256(payload.encode("utf-8")).digest()
-        key = _SHORT_PREFIX + base64.urlsafe_b64encode(digest[:15]).decode("ascii")
+        key = _short_id(payload)
         self._long[key] = payload
         return key
 
     def decode(self, data: str) -> str | None:
-        """The payload behind callback_data; None for a short id this process never issued."""
-        if data.startswith(_SHORT_PREFIX):
-            return self._long.get(data)
-        return data
+        """The payload behind callback_data; None for a short id neither issued here nor made from the content."""
+        if not data.startswith(_SHORT_PREFIX):
+            return data
+        if data not in self._long and self._known is not None:
+            self._long.update((_short_id(p), p) for p in self._known() if _too_long(p))
+        return self._long.get(data)
+
+
+def _too_long(payload: str) -> bool:
+    return len(payload.encode("utf-8")) >= MAX_CALLBACK_BYTES or payload.startswith(_SHORT_PREFIX)
+
+
+def _short_id(payload: str) -> str:
+    digest = hashlib.sha256(payload.encode("utf-8")).digest()
+    return _SHORT_PREFIX + base64.urlsafe_b64encode(digest[:15]).decode("ascii")
 
 
 @dataclass
@@ -61,12 +76,13 @@ class Services:
 
     settings: Settings
     assistant: Assistant
-    payloads: CallbackPayloads = field(default_factory=CallbackPayloads)
+    payloads: CallbackPayloads = field(init=False)
     memory: ChatMemory = field(default_factory=ChatMemory)
     storage: TelegramStorage = field(init=False)
 
     def __post_init__(self) -> None:
-        """Open (lazily: no connection yet) the database of DATABASE_URL."""
+        """Open (lazily: no connection yet) the database of DATABASE_URL; payloads known from the content."""
+        self.payloads = CallbackPayloads(lambda: content_payloads(self.assistant.store.current()))
         self.storage = TelegramStorage(Database(self.settings.database_url, self.settings.retention_days),
                                        self.memory)
 

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable
 
 import pytest
 
 from bot.storage.db import Database
 from bot.storage.purge import purge_daily, purge_main
+from tests.helpers.waiting import until
 from tests.storage.test_db import ALICE, BOB, DOWN_URL, NO_CASES, NO_FEEDBACK, age
 
 
@@ -44,17 +46,20 @@ def test_purge_main_refuses_zero_days(capsys: pytest.CaptureFixture[str]) -> Non
     assert "at least 1 day" in capsys.readouterr().err
 
 
+async def is_none(value: Awaitable[object]) -> bool:
+    return await value is None
+
+
 def test_purge_daily_purges_at_once_then_every_period_until_cancelled(db: Database) -> None:
     async def scenario() -> None:
         await db.save_preferences(ALICE, "en", None)
         age(db, ALICE, 100)
         task = asyncio.create_task(purge_daily(db, every=0.2))
-        await asyncio.sleep(0.1)
-        assert await db.get_preferences(ALICE) is None  # purged at start
+        await until(lambda: is_none(db.get_preferences(ALICE)))  # purged at start
         await db.save_preferences(BOB, "en", None)
         age(db, BOB, 100)
-        await asyncio.sleep(0.4)
-        assert await db.get_preferences(BOB) is None  # and again a period later
+        await until(lambda: is_none(db.get_preferences(BOB)))  # and again a period later
+        assert not task.done()
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
@@ -65,7 +70,7 @@ def test_purge_daily_purges_at_once_then_every_period_until_cancelled(db: Databa
 def test_purge_daily_logs_an_outage_and_keeps_going(caplog: pytest.LogCaptureFixture) -> None:
     async def scenario() -> None:
         task = asyncio.create_task(purge_daily(Database(DOWN_URL), every=0.05))
-        await asyncio.sleep(0.3)
+        await until(lambda: sum("could not purge" in r.getMessage() for r in caplog.records) >= 2)
         assert not task.done()
         task.cancel()
 

@@ -9,6 +9,8 @@ import uuid
 import pytest
 import redis
 
+from tests.helpers.waiting import until
+
 REDIS_ENV = "TEST_REDIS_URL"
 
 
@@ -50,11 +52,26 @@ async def test_lock_is_acquired_and_released(lock_store) -> None:  # type: ignor
         assert lock.conversation_id == conversation
         assert lock_store.red.exists(lock_store.key_prefix + conversation)
         waiting = asyncio.create_task(second())
-        await asyncio.sleep(0.3)  # the second turn waits while the first holds the lock
-        assert lock_store.is_someone_waiting(conversation)
+        # the second turn waits while the first holds the lock
+        assert await until(lambda: lock_store.is_someone_waiting(conversation))
+        assert not waiting.done()
         order.append("first")
     await asyncio.wait_for(waiting, 5)
     assert order == ["first", "second"]
     # released by both: the lock is gone from Redis
     assert lock_store.get_lock(conversation) is None
     assert not lock_store.red.exists(lock_store.key_prefix + conversation)
+
+
+def test_redis_url_gives_rasa_a_redis_lock_store() -> None:
+    from bot.rasa_client import redis_lock_store
+
+    url = os.environ.get(REDIS_ENV)
+    if not url:
+        pytest.skip(f"{REDIS_ENV} is not set: Redis lock store test skipped")
+    store = redis_lock_store("redis://:pw@example.org:6390/3")
+    kwargs = store.red.connection_pool.connection_kwargs
+    assert (kwargs["host"], kwargs["port"], kwargs["db"], kwargs["password"]) == ("example.org", 6390, 3, "pw")
+    store = redis_lock_store(url)
+    assert store.red.ping()
+    store.red.close()

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from bot.answers import MENU_PAYLOAD, category_payload
 from bot.telegram.handlers import FORGET_NO, FORGET_YES
 from bot.telegram.identity import pseudonym
 from bot.telegram.render import escape
+from tests.helpers.waiting import until
 from tests.telegram.conftest import SECRET, Person, buttons
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -62,3 +65,44 @@ async def test_forget_asks_first_then_deletes_the_conversation(telegram, assista
     [done] = await person.press(question, FORGET_YES, count=1)
     assert done["text"] == escape(content.text("fr", "forget.done"))
     assert await assistant.client.events(conversation) == []
+
+
+LONG_MENU = """categories:
+  - id: papers
+    topics: [registration.municipal, registration.birth, registration.lost_documents, status.regularisation,
+             legal.aid, work.permit, work.rights, health.access]
+  - id: work
+    topics: [work.skills_recognition]
+"""
+
+
+async def test_a_long_menu_category_is_paged(telegram, assistant, content_copy):
+    """Eight topics in one category: six and "More ›", then two and "More ›" back to the first page."""
+    from bot.answers import MENU_PAGE, topic_payload
+
+    menu_file = content_copy / "menu.yml"
+    original = menu_file.read_text(encoding="utf-8")
+    menu_file.write_text(LONG_MENU, encoding="utf-8")
+    person = Person(telegram, 1010, "th")
+    async def menu_with(categories: int) -> dict[str, Any] | None:
+        """/menu, once both the bot and the action server serve the menu with this many categories."""
+        [menu] = await person.say("/menu")
+        served = len(assistant.store.current().menu) == categories
+        return menu if served and len(buttons(menu)) == categories + 1 else None  # + "talk to a person"
+
+    try:
+        menu = await until(lambda: menu_with(2), every=0.5)
+        content = assistant.store.current()
+        topics, more = content.menu[0].topics, escape(content.text("th", "button.more"))
+        [first] = await person.press(menu, category_payload("papers"))
+        shown = [b["callback_data"] for b in buttons(first)]
+        assert shown[:MENU_PAGE] == [topic_payload(t) for t in topics[:MENU_PAGE]]
+        assert [b["text"] for b in buttons(first)][MENU_PAGE:] == [more, content.text("th", "button.back")]
+        [second] = await person.press(first, shown[MENU_PAGE])
+        assert second["text"] == first["text"]
+        assert [b["callback_data"] for b in buttons(second)][:2] == [topic_payload(t) for t in topics[MENU_PAGE:]]
+        [again] = await person.press(second, [b["callback_data"] for b in buttons(second)][2])  # wraps around
+        assert [b["callback_data"] for b in buttons(again)] == shown
+    finally:
+        menu_file.write_text(original, encoding="utf-8")
+        await until(lambda: menu_with(original.count("- id:")), every=0.5)

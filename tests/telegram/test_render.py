@@ -45,7 +45,21 @@ def test_long_payloads_travel_as_short_ids():
     data = payloads.encode(long)
     assert len(data.encode()) < 64 and data != long
     assert payloads.decode(data) == long and payloads.decode(short) == short
-    assert CallbackPayloads().decode(data) is None  # issued by another process: unknown
+    assert CallbackPayloads().decode(data) is None  # issued by another process, not from the content: unknown
+    replica = CallbackPayloads(known=lambda: [short, long])  # another replica, same content
+    assert replica.decode(data) == long and replica.decode("#" + "A" * 20) is None
+
+
+def test_every_content_payload_decodes_on_any_replica(assistant):
+    from bot.answers import content_payloads
+
+    content = assistant.store.current()
+    made = content_payloads(content)
+    assert "/human_handoff" in made and "/registration.municipal" in made and len(made) > 30
+    issuing = CallbackPayloads()
+    replica = CallbackPayloads(known=lambda: content_payloads(content))
+    for payload in made:
+        assert replica.decode(issuing.encode(payload)) == payload
 
 
 def test_keyboard_rows_and_callback_data():

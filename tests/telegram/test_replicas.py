@@ -1,0 +1,81 @@
+"""Replicas share flood counts and chats' send times through the Redis server in TEST_REDIS_URL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from bot.telegram.flood import Verdict
+from bot.telegram.pacing import ChatPacer
+from bot.telegram.shared_state import RedisFloodGuard, RedisSlots, connect
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+REDIS_ENV = "TEST_REDIS_URL"
+SECRET = "replica-test-secret-0123456789abcdef"
+
+
+@pytest.fixture
+async def redis_client() -> AsyncIterator[Any]:
+    url = os.environ.get(REDIS_ENV)
+    if not url:
+        pytest.skip(f"{REDIS_ENV} is not set: shared replica state tests skipped")
+    client = connect(url)
+    try:
+        await client.ping()
+    except Exception as error:  # noqa: BLE001
+        pytest.fail(f"{REDIS_ENV}={url} is set but the server is unreachable: {error}")
+    yield client
+    await client.aclose() if hasattr(client, "aclose") else await client.close()
+
+
+@pytest.fixture
+def prefix() -> str:
+    return f"test-{uuid.uuid4().hex[:8]}:"
+
+
+async def test_a_flood_spread_over_two_replicas_is_counted_once(redis_client, prefix):
+    replicas = [RedisFloodGuard(connect(os.environ[REDIS_ENV]), SECRET, max_messages=4, window=60, prefix=prefix)
+                for _ in range(2)]
+    verdicts = [await replicas[i % 2].verdict(42) for i in range(7)]
+    assert verdicts == [Verdict.ANSWER] * 4 + [Verdict.WARN, Verdict.DROP, Verdict.DROP]
+    assert await replicas[1].verdict(43) is Verdict.ANSWER  # someone else is not slowed down
+    keys = [k.decode() for k in await redis_client.keys(prefix + "*")]
+    assert keys and not any(k.startswith(prefix + "flood:42:") for k in keys)  # no Telegram id in Redis
+    ttls = [await redis_client.pttl(k) for k in keys]
+    assert all(0 < ttl <= 60_000 for ttl in ttls), ttls  # everything expires
+
+
+async def test_two_replicas_take_turns_for_one_chat(redis_client, prefix):
+    a, b = (RedisSlots(connect(os.environ[REDIS_ENV]), SECRET, prefix=prefix) for _ in range(2))
+    waits = [await a.reserve(7, 1.0), await b.reserve(7, 1.0), await a.reserve(7, 1.0)]
+    assert waits[0] == 0.0
+    # each slot a second after the one before, whichever replica asked (a few ms pass between calls)
+    assert 0.9 < waits[1] <= 1.0 and 1.9 < waits[2] <= 2.0
+    assert await b.reserve(8, 1.0) == 0.0  # another chat is not held up
+
+
+async def test_without_redis_messages_are_answered_and_paced_locally(prefix):
+    down = connect("redis://127.0.0.1:1/0")  # nothing listens there
+    assert await RedisFloodGuard(down, SECRET, prefix=prefix).verdict(42) is Verdict.ANSWER
+    slots = RedisSlots(down, SECRET, prefix=prefix)
+    assert await slots.reserve(7, 1.0) is None
+    now = [100.0]
+    pacer = ChatPacer(interval=1.0, clock=lambda: now[0], shared=slots)
+    async with pacer.turn(7):
+        pass
+    assert pacer._next[7] == 101.0  # the local schedule took over
+
+
+async def test_redis_url_makes_the_application_share_its_state(assistant, content_copy, tmp_path, redis_client):
+    from bot.telegram import build_application
+    from bot.telegram.flood import FLOOD_KEY
+    from tests.telegram.conftest import telegram_settings
+
+    app = build_application(telegram_settings(content_copy, tmp_path, REDIS_URL=os.environ[REDIS_ENV]), assistant,
+                            base_url="http://127.0.0.1:9")
+    assert isinstance(app.bot_data[FLOOD_KEY], RedisFloodGuard)
+    assert isinstance(app.bot.rate_limiter.pacer.shared, RedisSlots)  # type: ignore[union-attr]
