@@ -22,17 +22,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
 import random
 import secrets
-import signal
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +37,6 @@ import aiohttp
 
 from bench.load import (
     SETTLE,
-    START_TIMEOUT,
     USER_MAX_PER_MINUTE,
     Result,
     _User,
@@ -51,7 +47,7 @@ from bench.load import (
     report,
     warm_up,
 )
-from bot.action_server import ActionServer, free_port
+from bench.processes import clean_env, rasa_server, status_ok, stop, wait_until
 from bot.settings import REPO
 from tests.telegram.fake_bot_api import FakeBotApi, user
 
@@ -74,41 +70,6 @@ class BenchBotApi(FakeBotApi):
         if len(self.calls) > 10_000:  # only the benchmark reads arrivals; keep memory flat on long runs
             del self.calls[:5_000]
         return result
-
-
-def _clean_env(**extra: str) -> dict[str, str]:
-    """This environment without the deployment's own settings, plus extra."""
-    drop = {"TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_URL", "TELEGRAM_WEBHOOK_SECRET", "TELEGRAM_API_BASE_URL",
-            "RASA_URL", "RASA_TOKEN", "DATABASE_URL", "ACTION_SERVER_URL", "VAR_DIR", "CONTENT_DIR"}
-    env = {k: v for k, v in os.environ.items() if k not in drop}
-    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    return {**env, **extra}
-
-
-def _stop(proc: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
-    """Stop a child started in its own session: SIGTERM, then SIGKILL to its whole group if it hangs."""
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-
-
-def _tail(log: Path) -> str:
-    return log.read_text(errors="replace")[-3000:] if log.exists() else ""
-
-
-async def _wait_until(ready: Callable[[], bool], proc: subprocess.Popen[bytes], what: str, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while not ready():  # bounded: START_TIMEOUT
-        if proc.poll() is not None:
-            raise RuntimeError(f"{what} exited with code {proc.returncode}:\n{_tail(log)}")
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{what} did not start within {START_TIMEOUT:.0f} s:\n{_tail(log)}")
-        await asyncio.sleep(0.5)
 
 
 def serve_bot(model: Path) -> None:
@@ -162,14 +123,14 @@ async def bench_telegram(args: argparse.Namespace, questions: dict[str, list[str
     await api.start()
     log = tmp / "bot.log"
     var = tmp / "bot-var"
-    env = _clean_env(TELEGRAM_BOT_TOKEN=TOKEN, PSEUDONYM_SECRET=secrets.token_hex(32),
+    env = clean_env(TELEGRAM_BOT_TOKEN=TOKEN, PSEUDONYM_SECRET=secrets.token_hex(32),
                      TELEGRAM_API_BASE_URL=api.url, VAR_DIR=str(var))
     with log.open("wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "bench.telegram", "--serve-bot", str(model)], cwd=REPO,
                                 env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
         try:
             t0 = time.monotonic()
-            await _wait_until(lambda: bool(api.called("getUpdates")), proc, "python -m bot run", log)
+            await wait_until(lambda: bool(api.called("getUpdates")), proc, "python -m bot run", log)
             print(f"telegram: bot polling after {time.monotonic() - t0:.0f} s", file=sys.stderr)
 
             def send(u: _User, text: str) -> None:
@@ -192,44 +153,13 @@ async def bench_telegram(args: argparse.Namespace, questions: dict[str, list[str
             print(f"telegram: warmed up in {time.monotonic() - t0:.0f} s", file=sys.stderr)
             return await plan(run)
         finally:
-            _stop(proc)
+            stop(proc)
             await api.stop()
             if continuations:
                 print(f"telegram: {continuations} further messages of multi-message answers", file=sys.stderr)
 
 
 # ---- Rasa's own REST channel -------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def rasa_server(model: Path, tmp: Path) -> Iterator[tuple[str, subprocess.Popen[bytes], Path]]:
-    """`python -m rasa run --enable-api` on the model, with its own action server and SQLite tracker store."""
-    actions = ActionServer(env={"CONTENT_DIR": str(REPO / "content")}, log_path=tmp / "rasa-actions.log")
-    actions.start()
-    endpoints = tmp / "endpoints.yml"
-    endpoints.write_text(f"action_endpoint:\n  url: {actions.url}\n"
-                         f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tmp / 'rasa-tracker.db'}\n",
-                         encoding="utf-8")
-    port = free_port()
-    log = tmp / "rasa.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "rasa", "run", "--enable-api", "--model", str(model), "--port", str(port),
-             "--endpoints", str(endpoints), "--interface", "127.0.0.1"],
-            cwd=tmp, env=_clean_env(), stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-        try:
-            yield f"http://127.0.0.1:{port}", proc, log
-        finally:
-            _stop(proc)
-            actions.stop()
-
-
-def _status_ok(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/status", timeout=2) as resp:
-            return bool(resp.status == 200)
-    except OSError:
-        return False
 
 
 async def bench_rest(args: argparse.Namespace, questions: dict[str, list[str]], tmp: Path, model: Path,
@@ -239,7 +169,7 @@ async def bench_rest(args: argparse.Namespace, questions: dict[str, list[str]], 
     rng = random.Random(args.seed)
     with rasa_server(model, tmp) as (url, proc, log):
         t0 = time.monotonic()
-        await _wait_until(lambda: _status_ok(url), proc, "rasa run", log)
+        await wait_until(lambda: status_ok(url), proc, "rasa run", log)
         print(f"rest: rasa ready after {time.monotonic() - t0:.0f} s", file=sys.stderr)
         timeout = aiohttp.ClientTimeout(total=REST_TIMEOUT)
         connector = aiohttp.TCPConnector(limit=args.users + 10)

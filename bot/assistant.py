@@ -110,9 +110,12 @@ class Assistant:
                 return Turn(original, DEFAULT_LANGUAGE, "change_language", det.confidence, reply)
             lang = pick_language(det, lang)
         lang = lang or DEFAULT_LANGUAGE
+        metadata = {"language": lang, "region": self.region}
         try:
-            messages = await self.client.send(conversation_id, text,
-                                              {"language": lang, "region": self.region})
+            messages = await self.client.send(conversation_id, text, metadata)
+            if not messages:  # paused: a staff case closed but its "resume" was lost (Rasa was down then)
+                await self.client.append_events(conversation_id, [{"event": "resume"}])
+                messages = await self.client.send(conversation_id, text, metadata)
         except Exception:  # never silent: any failure of Rasa or the actions gets the fallback reply
             log.exception("Rasa failed for one message")
             return self.unavailable(original, lang)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +51,14 @@ def _chat_id(env: Mapping[str, str], name: str) -> int | None:
         raise SettingsError(f"{name} must be a Telegram chat id such as -1001234567890, not {raw!r}.") from None
 
 
+def bot_username(env: Mapping[str, str]) -> str:
+    """BOT_USERNAME without a leading @ ("" if unset): the bot's public Telegram name, for t.me links."""
+    raw = env.get("BOT_USERNAME", "").strip().removeprefix("@")
+    if raw and not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{3,31}", raw):
+        raise SettingsError(f"BOT_USERNAME must be the bot's Telegram username, e.g. MigrantHelpBot, not {raw!r}.")
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     """Configuration of one deployment (documented in .env.example)."""
@@ -74,6 +83,8 @@ class Settings:
     staff_chat_id: int | None = None  # the staff supergroup (forum topics); None: no handoff to staff
     staff_roster: Path | None = None
     staff_language: str = "en"  # the language of the bot's messages in the staff chat
+    bot_username: str = ""  # the bot's public username (without @), for t.me links on printed leaflets
+    redis_url: str = ""  # set: replicas share flood counts, pacing, and Rasa's conversation locks in Redis
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -108,4 +119,6 @@ class Settings:
             staff_chat_id=_chat_id(env, "STAFF_CHAT_ID"),
             staff_roster=Path(env["STAFF_ROSTER"]) if env.get("STAFF_ROSTER") else None,
             staff_language=env.get("STAFF_LANGUAGE") or "en",
+            bot_username=bot_username(env),
+            redis_url=env.get("REDIS_URL", "").strip(),
         )

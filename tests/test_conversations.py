@@ -174,3 +174,13 @@ async def test_action_server_down_gives_hotline_in_users_language(assistant):
     assert turn.topic == "unavailable"
     assert content.text("es", "error.unavailable") in turn.reply.messages[0]
     assert "112" in turn.reply.messages[0]
+
+
+async def test_a_conversation_left_paused_is_resumed_and_answered(assistant):
+    """A staff case closed while Rasa was down leaves the conversation paused: the next question still gets an answer."""
+    cid = new_id()
+    await assistant.client.append_events(cid, [{"event": "pause"}])
+    turn = await assistant.handle(cid, "/registration.municipal", "es")
+    assert turn.topic == "registration.municipal" and turn.reply.messages
+    kinds = [e["event"] for e in await assistant.client.events(cid)]
+    assert kinds.index("pause") < kinds.index("resume")
