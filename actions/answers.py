@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from actions.context import ContentAction, Conversation, Outcome
-from bot.answers import menu_reply, suggestions_reply, topic_reply
+from bot.answers import Reply, menu_button, menu_reply, person_button, suggestions_reply, topic_reply
 
 FALLBACK = "nlu_fallback"
 MAX_SUGGESTIONS = 3
 MIN_SUGGESTION_CONFIDENCE = 0.05
+OFFER_AFTER = 2  # messages not understood in a row before a person is offered
+
+
+def offer_person(conv: Conversation) -> Outcome | None:
+    """After OFFER_AFTER messages in a row not understood: offer a person (and the menu), else None."""
+    if conv.failures < OFFER_AFTER:
+        return None
+    c, lang = conv.content, conv.lang
+    reply = Reply([c.text(lang, "handoff.offer.after_fallbacks")], [person_button(c, lang), menu_button(c, lang)])
+    return Outcome(reply, {"offer_person": True}, topic=conv.intent)
 
 
 class ActionAnswerTopic(ContentAction):
@@ -35,6 +45,10 @@ class ActionSuggestTopics(ContentAction):
         # Report the best real intent's confidence, not the fallback's threshold.
         conv.confidence = float(max((r.get("confidence", 0.0) for r in conv.ranking if r.get("name") != FALLBACK),
                                     default=0.0))
+        offer = offer_person(conv)
+        if offer is not None:
+            offer.meta["suggestions"] = best
+            return offer
         return Outcome(suggestions_reply(conv.content, conv.region, conv.lang, best),
                        {"suggestions": best}, topic=FALLBACK)
 

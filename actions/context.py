@@ -38,6 +38,7 @@ class Conversation:
     confidence: float
     ranking: list[dict[str, Any]]
     entities: dict[str, str]
+    failures: int = 0  # messages not understood in a row, this one included (nlu_fallback / out_of_scope)
 
 
 def conversation(tracker: Tracker) -> Conversation:
@@ -52,7 +53,24 @@ def conversation(tracker: Tracker) -> Conversation:
     intent = message.get("intent") or {}
     entities = {e.get("entity"): str(e.get("value")) for e in message.get("entities") or []}
     return Conversation(content, lang, region, intent.get("name") or "", float(intent.get("confidence") or 0.0),
-                        list(message.get("intent_ranking") or []), entities)
+                        list(message.get("intent_ranking") or []), entities, failures_in_a_row(tracker))
+
+
+NOT_UNDERSTOOD = ("nlu_fallback", "out_of_scope")
+
+
+def failures_in_a_row(tracker: Tracker) -> int:
+    """How many of the person's last messages in a row (this session) were not understood."""
+    count = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "session_started":
+            break
+        if event.get("event") != "user":
+            continue
+        if ((event.get("parse_data") or {}).get("intent") or {}).get("name") not in NOT_UNDERSTOOD:
+            break
+        count += 1
+    return count
 
 
 def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from actions.answers import offer_person
 from actions.context import ContentAction, Conversation, Outcome
 from bot.answers import Reply, menu_button, person_button
 
@@ -31,4 +32,15 @@ ActionAffirm = _ui_action("action_affirm", "affirm.reply", "Answer a yes that fo
 ActionDeny = _ui_action("action_deny", "deny.reply", "Answer a no that follows nothing to confirm.")
 ActionBotChallenge = _ui_action("action_bot_challenge", "bot_challenge.reply",
                                 "Say plainly that this is an automatic assistant.")
-ActionOutOfScope = _ui_action("action_out_of_scope", "out_of_scope.reply", "Say what the assistant covers.")
+
+
+class ActionOutOfScope(UiReplyAction):
+    """Say what the assistant covers; after two messages in a row not understood, offer a person."""
+
+    string_id = "out_of_scope.reply"
+
+    def name(self) -> str:
+        return "action_out_of_scope"
+
+    def compose(self, conv: Conversation) -> Outcome:
+        return offer_person(conv) or super().compose(conv)

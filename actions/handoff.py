@@ -1,4 +1,8 @@
-"""Talk to a person: for now, the region's hotline numbers."""
+"""Talk to a person: the region's hotline numbers.
+
+On Telegram with staff connected, the front end sees this turn's topic (`human_handoff`, in the meta
+message) and opens a case instead of sending these numbers (bot/handoff/escalation.py).
+"""
 
 from __future__ import annotations
 

@@ -25,6 +25,7 @@ from bot.content_model import (
     Translation,
 )
 from bot.languages import load_languages
+from bot.urgent_rules import URGENT_FILE, parse_urgent
 from bot.yamlfile import DataError, Problem, YamlDoc, read_yaml
 
 REGION_FILE = "region.yml"
@@ -265,12 +266,25 @@ def _load_menu(ck: _Checker, topic_ids: list[str]) -> list[MenuCategory]:
         if not isinstance(c, dict) or not isinstance(c.get("id"), str):
             ck.add(doc, ("categories", i), "A category needs an id and topics.", "See content/menu.yml.")
             continue
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", c["id"]):
+            ck.add(doc, ("categories", i, "id"), f"{c['id']!r} is not a usable category id.",
+                   "Use lower-case letters, digits and _ only, e.g. papers or daily_life.")
         for j, t in enumerate(c.get("topics") or []):
             if t not in topic_ids:
                 ck.add(doc, ("categories", i, "topics", j), f"{t!r} is not a topic id.",
                        "Use ids from content/topics.yml.")
         cats.append(MenuCategory(c["id"], tuple(c.get("topics") or [])))
     return cats
+
+
+def _load_urgent(ck: _Checker, topic_ids: list[str], langs: list[str]) -> dict[str, dict[str, tuple[str, ...]]]:
+    """The urgent signals (content/urgent.yml, optional; bot/urgent_rules.py)."""
+    path = ck.dir / URGENT_FILE
+    doc = ck.read(path) if path.exists() else None
+    if doc is None:
+        return {}
+    return parse_urgent(doc.data, topic_ids, langs,
+                        lambda keys, message, fix, severity: ck.add(doc, keys, message, fix, severity))
 
 
 def load_content(content_dir: Path, today: dt.date | None = None) -> Content:
@@ -333,6 +347,7 @@ def check_content(content_dir: Path, today: dt.date | None = None) -> tuple[Cont
                                            "Check the facts, update them and move valid_until.", None, "warning"))
     ui = _load_ui(ck, langs)
     menu = _load_menu(ck, topic_ids)
+    urgent = _load_urgent(ck, topic_ids, langs)
     content = Content(languages, topic_ids, conversation, regions, topics, ui, menu,
-                      fingerprint(content_dir), [str(p) for p in ck.problems])
+                      fingerprint(content_dir), [str(p) for p in ck.problems], urgent)
     return content, ck.problems

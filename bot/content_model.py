@@ -104,6 +104,7 @@ class Content:
     menu: list[MenuCategory]
     fingerprint: str = ""
     warnings: list[str] = field(default_factory=list)
+    urgent: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)  # content/urgent.yml
 
     @property
     def language_codes(self) -> list[str]:

@@ -31,16 +31,25 @@ class RasaClient(Protocol):
     async def events(self, sender_id: str) -> list[dict[str, Any]]:
         """The stored events of a conversation (for tests and audits)."""
 
+    async def append_events(self, sender_id: str, events: list[dict[str, Any]]) -> None:
+        """Append events (e.g. `{"event": "pause"}`, `{"event": "resume"}`) to the conversation's tracker."""
+
 
 class AgentClient:
     """Rasa in this process: loads the trained model once."""
 
-    def __init__(self, model_path: Path, action_url: str, timeout: float = 30.0, tracker_store: Any = None):
-        """tracker_store: a Rasa TrackerStore (e.g. bot.storage.tracker.sql_tracker_store); None keeps memory."""
+    def __init__(self, model_path: Path, action_url: str, timeout: float = 30.0, tracker_store: Any = None,
+                 lock_store: Any = None):
+        """tracker_store: a Rasa TrackerStore (e.g. bot.storage.tracker.sql_tracker_store); None keeps memory.
+
+        lock_store: a Rasa LockStore (redis_lock_store below) so that replicas sharing a tracker
+        store never run one conversation's turns at the same time; None locks in this process.
+        """
         self.model_path = model_path
         self.action_url = action_url
         self.timeout = timeout
         self.tracker_store = tracker_store
+        self.lock_store = lock_store
         self._agent: Any = None
 
     def load(self) -> None:
@@ -52,7 +61,7 @@ class AgentClient:
         # Rasa's debug events contain the person's text: never log below INFO.
         configure_structlog(max(logging.getLogger().getEffectiveLevel(), logging.INFO))
         self._agent = Agent.load(str(self.model_path), action_endpoint=EndpointConfig(url=self.action_url),
-                                 tracker_store=self.tracker_store)
+                                 tracker_store=self.tracker_store, lock_store=self.lock_store)
 
     async def send(self, sender_id: str, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
         """Run one message through NLU, policies and actions."""
@@ -88,6 +97,30 @@ class AgentClient:
         """The stored events of a conversation ([] if none)."""
         tracker = await self._agent.tracker_store.retrieve(sender_id)
         return [] if tracker is None else [e.as_dict() for e in tracker.events]
+
+    async def append_events(self, sender_id: str, events: list[dict[str, Any]]) -> None:
+        """Append events to the conversation's tracker (created if new) and save it."""
+        from rasa.shared.core.events import Event
+
+        if self._agent is None:
+            self.load()
+        store = self._agent.tracker_store
+        tracker = await store.get_or_create_tracker(sender_id)
+        for event in events:
+            tracker.update(Event.from_parameters(event))
+        await store.save(tracker)
+
+
+def redis_lock_store(url: str) -> Any:
+    """Rasa's RedisLockStore for a redis:// URL (host, port, database number, password)."""
+    from urllib.parse import urlsplit
+
+    from rasa.core.lock_store import RedisLockStore
+
+    parts = urlsplit(url)
+    return RedisLockStore(host=parts.hostname or "localhost", port=parts.port or 6379,
+                          db=int(parts.path.lstrip("/") or 0), password=parts.password,
+                          use_ssl=parts.scheme == "rediss")
 
 
 class HttpRasaClient:
@@ -154,6 +187,11 @@ class HttpRasaClient:
         state = await self._request("GET", sender_id, f"/conversations/{quote(sender_id, safe='')}/tracker", None,
                                     {"include_events": "ALL"})
         return list(state.get("events") or [])
+
+    async def append_events(self, sender_id: str, events: list[dict[str, Any]]) -> None:
+        """Append events to the conversation's tracker (`POST /conversations/{id}/tracker/events`)."""
+        await self._request("POST", sender_id, f"/conversations/{quote(sender_id, safe='')}/tracker/events", events,
+                            {"include_events": "NONE"})
 
     async def close(self) -> None:
         """Close the HTTP connections."""

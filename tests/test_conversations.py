@@ -177,7 +177,7 @@ async def test_action_server_down_gives_hotline_in_users_language(assistant):
 
 
 async def test_a_conversation_left_paused_is_resumed_and_answered(assistant):
-    """A staff case closed while Rasa was down leaves the conversation paused: the next question still gets an answer."""
+    """A case closed while Rasa was down leaves the conversation paused: the next question is still answered."""
     cid = new_id()
     await assistant.client.append_events(cid, [{"event": "pause"}])
     turn = await assistant.handle(cid, "/registration.municipal", "es")

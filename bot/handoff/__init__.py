@@ -2,7 +2,14 @@
 
 - `roster.py`: who may handle cases, their languages and on-duty hours (STAFF_ROSTER, YAML).
 - `cases.py`: the case state machine (drawn in `lifecycle.mmd`) and its storage.
-- `relay.py`: the Telegram handler that opens cases and relays messages (STAFF_CHAT_ID).
+- `intercept.py`: the one Telegram handler (STAFF_CHAT_ID); it hands updates to `rating.py` (the person's
+  1-5 rating after a case), `person.py` (open a case, relay the person's messages, /bot) and `staff.py`
+  (claim, transfer, close, staff replies; `staff_commands.py`: /queue, /note, /answer);
+- `relay.py`: the core they use: open a case (forum topic + summary card, Rasa paused), deliver messages
+  (text, photos, documents), close (Rasa resumed); `card.py`: what staff and the waiting person are shown.
+- `escalation.py`: after the assistant's turn (bot/telegram/handlers.py), escalate instead of answering:
+  `urgent.py` (emergency numbers first, then an urgent case), a typed request for a person, and
+  `complaint.py` (three questions, then a reference number and a complaint case).
 """
 
 from bot.handoff.cases import Case, CaseStore, Direction, Event, InvalidTransition, Kind, State, next_state

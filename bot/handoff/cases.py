@@ -27,6 +27,8 @@ from bot.storage.models import CaseMessage as MessageRow
 from bot.storage.models import utcnow
 
 T = TypeVar("T")
+SUPERVISOR = "supervisor"  # a route: the case goes to supervisors, whatever its language
+PHOTO, DOCUMENT = "photo", "document"  # media kinds of case messages
 CASES = CaseRow.__table__
 MESSAGES = MessageRow.__table__
 
@@ -44,10 +46,11 @@ class Event(str, Enum):
 
     CLAIM = "claim"
     CLOSE = "close"
+    TRANSFER = "transfer"
 
 
 class Kind(str, Enum):
-    """Why the case was opened (only REQUEST is opened so far)."""
+    """Why the case was opened: urgent cases come first in the queue."""
 
     REQUEST = "request"
     URGENT = "urgent"
@@ -66,6 +69,8 @@ TRANSITIONS: dict[tuple[State, Event], State] = {
     (State.QUEUED, Event.CLAIM): State.CLAIMED,
     (State.QUEUED, Event.CLOSE): State.CLOSED,
     (State.CLAIMED, Event.CLOSE): State.CLOSED,
+    (State.QUEUED, Event.TRANSFER): State.QUEUED,
+    (State.CLAIMED, Event.TRANSFER): State.QUEUED,
 }
 """The state machine drawn in lifecycle.mmd; anything else is refused."""
 
@@ -96,11 +101,19 @@ class Case:
     claimed_by: int | None
     forum_topic_id: int | None
     created_at: datetime
+    routed_to: str | None = None  # after a transfer: a language code or SUPERVISOR
+    told_position: int | None = None  # the queue position the person was last told
+    rating: int | None = None
 
     @property
     def open(self) -> bool:
         """Queued or claimed: the person's messages go to staff."""
         return self.state is not State.CLOSED
+
+    @property
+    def route(self) -> str:
+        """Who should take the case: staff speaking this language code, or SUPERVISOR."""
+        return self.routed_to or self.language
 
 
 @dataclass(frozen=True)
@@ -110,17 +123,25 @@ class CaseMessage:
     id: int
     case_id: int
     direction: Direction
-    text: str
+    text: str  # a photo's or document's caption ("" if none)
     delivered: bool
+    media_kind: str | None = None  # PHOTO / DOCUMENT; None for text
+    media_file_id: str | None = None  # Telegram's file id: the file is never downloaded
 
 
 def _case(row: Row) -> Case:
     return Case(row.id, row.pseudonym, row.language, row.region, Kind(row.kind), row.topic, State(row.state),
-                row.claimed_by, row.forum_topic_id, row.created_at)
+                row.claimed_by, row.forum_topic_id, row.created_at, row.routed_to, row.told_position, row.rating)
 
 
 def _message(row: Row) -> CaseMessage:
-    return CaseMessage(row.id, row.case_id, Direction(row.direction), row.text, bool(row.delivered))
+    return CaseMessage(row.id, row.case_id, Direction(row.direction), row.text, bool(row.delivered),
+                       row.media_kind, row.media_file_id)
+
+
+def queue_order(case: Case) -> tuple[bool, datetime, int]:
+    """How open cases are ordered: urgent first, then oldest first."""
+    return (case.kind is not Kind.URGENT, case.created_at, case.id)
 
 
 class CaseStore:
@@ -175,8 +196,11 @@ class CaseStore:
         """Record the staff forum topic created for the case."""
         await self._update(case_id, forum_topic_id=forum_topic_id)
 
-    async def apply(self, case_id: int, event: Event, staff_id: int | None = None) -> Case:
-        """Move the case through the state machine (claim records staff_id); InvalidTransition if not allowed."""
+    async def apply(self, case_id: int, event: Event, staff_id: int | None = None, route: str | None = None) -> Case:
+        """Move the case through the state machine; InvalidTransition if not allowed.
+
+        Claim records staff_id; transfer sets the new route (a language code or SUPERVISOR) and unclaims.
+        """
 
         def work(conn: Connection) -> Case:
             row = conn.execute(sa.select(CASES).where(CASES.c.id == case_id)).one()
@@ -184,6 +208,8 @@ class CaseStore:
             values: dict[str, object] = {"state": state.value, "last_seen": utcnow()}
             if event is Event.CLAIM:
                 values["claimed_by"] = staff_id
+            if event is Event.TRANSFER:
+                values.update(claimed_by=None, routed_to=route, told_position=None)
             # the state in WHERE: of two staff pressing at once, only one moves it
             done = conn.execute(sa.update(CASES).where(CASES.c.id == case_id, CASES.c.state == row.state)
                                 .values(**values)).rowcount
@@ -193,20 +219,49 @@ class CaseStore:
 
         return await self._run(work)
 
+    async def set_told_position(self, case_id: int, position: int) -> None:
+        """Record the queue position the person was told (they are told again only when it changes)."""
+        await self._update(case_id, told_position=position)
+
+    async def rate(self, case_id: int, pseudonym: str, rating: int) -> bool:
+        """Store the person's rating of a closed case (once, by its own person); whether it was stored."""
+
+        def work(conn: Connection) -> bool:
+            return bool(conn.execute(sa.update(CASES).where(
+                CASES.c.id == case_id, CASES.c.pseudonym == pseudonym, CASES.c.state == State.CLOSED.value,
+                CASES.c.rating.is_(None)).values(rating=rating, last_seen=utcnow())).rowcount)
+
+        return await self._run(work)
+
+    async def open_cases(self) -> list[Case]:
+        """Every open case (queued or claimed), urgent first, then oldest first."""
+
+        def work(conn: Connection) -> list[Case]:
+            rows = conn.execute(sa.select(CASES).where(CASES.c.state != State.CLOSED.value))
+            return sorted((_case(r) for r in rows), key=queue_order)
+
+        return await self._run(work)
+
+    async def position(self, case: Case) -> int | None:
+        """The case's place (1 = next) among the queued cases of its route; None if it is not queued."""
+        queued = [c for c in await self.open_cases() if c.state is State.QUEUED and c.route == case.route]
+        return next((i for i, c in enumerate(queued, 1) if c.id == case.id), None)
+
     async def _update(self, case_id: int, **values: object) -> None:
         def work(conn: Connection) -> None:
             conn.execute(sa.update(CASES).where(CASES.c.id == case_id).values(last_seen=utcnow(), **values))
 
         await self._run(work)
 
-    async def add_message(self, case_id: int, direction: Direction, text: str) -> CaseMessage:
-        """Store a message, not yet delivered."""
+    async def add_message(self, case_id: int, direction: Direction, text: str, media_kind: str | None = None,
+                          media_file_id: str | None = None) -> CaseMessage:
+        """Store a message, not yet delivered: text, or a photo / document (Telegram file id; text: caption)."""
         now = utcnow()
 
         def work(conn: Connection) -> CaseMessage:
-            key = conn.execute(sa.insert(MESSAGES).values(case_id=case_id, direction=direction.value, text=text,
-                                                          delivered=False, created_at=now, last_seen=now)
-                               ).inserted_primary_key[0]
+            key = conn.execute(sa.insert(MESSAGES).values(
+                case_id=case_id, direction=direction.value, text=text, delivered=False, created_at=now,
+                last_seen=now, media_kind=media_kind, media_file_id=media_file_id)).inserted_primary_key[0]
             conn.execute(sa.update(CASES).where(CASES.c.id == case_id).values(last_seen=now))
             return _message(conn.execute(sa.select(MESSAGES).where(MESSAGES.c.id == key)).one())
 

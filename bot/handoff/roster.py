@@ -47,13 +47,14 @@ class Shift:
 
 @dataclass(frozen=True)
 class StaffMember:
-    """One rostered person: Telegram user id, role, languages, and shifts per language."""
+    """One rostered person: Telegram user id, role, languages, shifts per language, and a name to mention them by."""
 
     id: int
     role: str
     languages: tuple[str, ...]
     hours: dict[str, tuple[Shift, ...]]
     time_zone: ZoneInfo
+    name: str | None = None  # shown in the staff chat only; None: a UI string stands in
 
     @property
     def supervisor(self) -> bool:
@@ -153,7 +154,10 @@ def _member(path: Path, i: int, raw: Any, default_zone: ZoneInfo) -> StaffMember
         items = shifts if isinstance(shifts, list) else [shifts]
         hours[lang] = tuple(_shift(path, f"{where}.hours.{lang}", s) for s in items)
     zone = _zone(path, f"{where}.time_zone", raw["time_zone"]) if raw.get("time_zone") else default_zone
-    return StaffMember(raw["id"], role, tuple(languages), hours, zone)
+    name = raw.get("name")
+    if name is not None and (not isinstance(name, str) or not name.strip()):
+        raise _fail(path, f"{where}.name", "must be text.", "write the name colleagues know them by, or leave it out.")
+    return StaffMember(raw["id"], role, tuple(languages), hours, zone, name.strip() if name else None)
 
 
 def parse_roster(data: Any, path: Path) -> Roster:

@@ -28,7 +28,16 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from bot.storage.models import AnswerFeedback, Case, CaseMessage, TelegramChat, UnansweredQuestion, User, utcnow
+from bot.storage.models import (
+    AnswerFeedback,
+    Case,
+    CaseMessage,
+    ComplaintDraft,
+    TelegramChat,
+    UnansweredQuestion,
+    User,
+    utcnow,
+)
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +46,8 @@ DEFAULT_RETENTION_DAYS = 90
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Kept without any user id, purged by their own day (bot/storage/feedback.py).
 FEEDBACK_TABLES = (AnswerFeedback.__table__, UnansweredQuestion.__table__)
-CASE_TABLES = (CaseMessage.__table__, Case.__table__)  # a person's cases also go when they are forgotten
+# A person's cases and complaint being written also go when they are forgotten (foreign key, ON DELETE CASCADE).
+CASE_TABLES = (CaseMessage.__table__, Case.__table__, ComplaintDraft.__table__)
 
 # Rasa's SQLTrackerStore table, deleted from when it lives in the same database.
 RASA_EVENTS = sa.table("events", sa.column("sender_id", sa.String), sa.column("timestamp", sa.Float))
@@ -252,7 +262,7 @@ class Database:
             }
             for table in FEEDBACK_TABLES:  # answer feedback and unanswered questions: by their day
                 counts[table.name] = conn.execute(sa.delete(table).where(table.c.last_seen < cutoff)).rowcount
-            for table in CASE_TABLES:  # handoff cases and their messages: by their own last change
+            for table in CASE_TABLES:  # handoff cases, their messages, complaint drafts: by their last change
                 counts[table.name] = conn.execute(sa.delete(table).where(table.c.last_seen < cutoff)).rowcount
             if self.has_rasa_events(conn):
                 counts["events"] = conn.execute(

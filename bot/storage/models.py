@@ -86,6 +86,8 @@ class Case(Base):
     created_at = sa.Column(UTCDateTime, nullable=False)
     last_seen = sa.Column(UTCDateTime, nullable=False, index=True)  # the case's last change
     rating = sa.Column(sa.Integer, nullable=True)
+    routed_to = sa.Column(sa.String(16), nullable=True)  # after a transfer: a language code or "supervisor"
+    told_position = sa.Column(sa.Integer, nullable=True)  # the queue position the person was last told
 
 
 class CaseMessage(Base):
@@ -96,10 +98,12 @@ class CaseMessage(Base):
     id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
     case_id = sa.Column(sa.Integer, sa.ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True)
     direction = sa.Column(sa.String(8), nullable=False)  # user / staff / note
-    text = sa.Column(sa.Text, nullable=False)
+    text = sa.Column(sa.Text, nullable=False)  # a photo's or document's caption ("" if none)
     delivered = sa.Column(sa.Boolean, nullable=False, default=False)
     created_at = sa.Column(UTCDateTime, nullable=False)
     last_seen = sa.Column(UTCDateTime, nullable=False, index=True)  # written or delivered
+    media_kind = sa.Column(sa.String(16), nullable=True)  # photo / document; None for text
+    media_file_id = sa.Column(sa.String(255), nullable=True)  # Telegram's file id: never downloaded
 
 
 class AnswerFeedback(Base):
@@ -127,3 +131,18 @@ class UnansweredQuestion(Base):
     nearest_topic = sa.Column(sa.String(64), nullable=False)  # the best suggestion, or "" if none
     reason = sa.Column(sa.String(16), nullable=False)  # fallback / low_confidence / not_helpful
     last_seen = sa.Column(UTCDateTime, nullable=False, index=True)  # the day it was asked (midnight UTC)
+
+
+class ComplaintDraft(Base):
+    """A complaint being written (bot/handoff/complaint.py): the answers so far, until the case opens.
+
+    Kept in the database, not in the process, so any replica can take the next answer. Deleting the
+    user deletes it; retention purges it by last_seen.
+    """
+
+    __tablename__ = "complaint_drafts"
+
+    pseudonym = sa.Column(sa.String(64), sa.ForeignKey("users.pseudonym", ondelete="CASCADE"), primary_key=True)
+    language = sa.Column(sa.String(8), nullable=False)
+    answers = sa.Column(sa.Text, nullable=False)  # JSON list of the answers given so far, in question order
+    last_seen = sa.Column(UTCDateTime, nullable=False, index=True)  # the last answer

@@ -20,7 +20,8 @@ from telegram.ext import (
 )
 
 from bot.assistant import Assistant
-from bot.handoff import relay
+from bot.handoff import intercept as handoff_intercept
+from bot.handoff.relay import HANDOFF_KEY, Handoff
 from bot.settings import Settings, SettingsError
 from bot.telegram import handlers as h
 from bot.telegram.commands import register_commands
@@ -28,7 +29,8 @@ from bot.telegram.feedback import PATTERN as FEEDBACK_PATTERN
 from bot.telegram.feedback import on_feedback
 from bot.telegram.flood import FLOOD_KEY, FloodGuard, guard
 from bot.telegram.order import PerChatUpdateProcessor
-from bot.telegram.pacing import PacedRateLimiter
+from bot.telegram.pacing import ChatPacer, PacedRateLimiter
+from bot.telegram.shared_state import SharedState
 from bot.telegram.state import SERVICES_KEY, Services
 from bot.telegram.webhook import check_webhook_settings, start_webhook
 
@@ -61,7 +63,7 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(TypeHandler(Update, h.remember), group=-2)
     # 0c. Then (its own group): the handoff to staff, before NLU. /human, /bot, the messages of a person whose
     #     case is open, and everything in the staff chat stop here: they never reach the assistant.
-    app.add_handler(TypeHandler(Update, relay.intercept), group=-1)
+    app.add_handler(TypeHandler(Update, handoff_intercept.intercept), group=-1)
     # 1. Outside private chats: say once that we only work in private, then stay quiet.
     app.add_handler(MessageHandler(~filters.ChatType.PRIVATE, h.not_private))
     # 2. Commands, before text: a command is text too.
@@ -84,19 +86,21 @@ def build_application(settings: Settings, assistant: Assistant,
                       base_url: str | None = None) -> Application:  # type: ignore[type-arg]
     """Build the Application for long polling; base_url (the Bot API server root) overrides the setting."""
     check_settings(settings)
+    shared = SharedState.from_settings(settings)
     root = (base_url or settings.telegram_api_base_url).rstrip("/")
     app = (
         ApplicationBuilder()
         .token(settings.telegram_token)
         .base_url(f"{root}/bot")
         .base_file_url(f"{root}/file/bot")
-        .rate_limiter(PacedRateLimiter(max_retries=RETRIES_AFTER_FLOOD_WAIT))  # + 1 message/s per chat
+        .rate_limiter(PacedRateLimiter(ChatPacer(shared=shared.slots if shared else None),
+                                       max_retries=RETRIES_AFTER_FLOOD_WAIT))  # + 1 message/s per chat
         .concurrent_updates(PerChatUpdateProcessor())  # chats in parallel, each chat in order
         .build()
     )
     app.bot_data[SERVICES_KEY] = Services(settings, assistant)
-    app.bot_data[FLOOD_KEY] = FloodGuard()
-    app.bot_data[relay.HANDOFF_KEY] = relay.Handoff.from_settings(settings, app.bot_data[SERVICES_KEY])
+    app.bot_data[FLOOD_KEY] = shared.flood if shared else FloodGuard()
+    app.bot_data[HANDOFF_KEY] = Handoff.from_settings(settings, app.bot_data[SERVICES_KEY])
     register_handlers(app)
     return app
 

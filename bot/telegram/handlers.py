@@ -13,6 +13,10 @@ from telegram.ext import ContextTypes
 from bot.answers import HUMAN_PAYLOAD, MENU_PAYLOAD, Button, Reply, contacts, language_menu, menu_button
 from bot.assistant import DEFAULT_LANGUAGE
 from bot.content_model import Content
+from bot.handoff import complaint
+from bot.handoff.escalation import after_turn as escalate_after_turn
+from bot.handoff.escalation import is_urgent
+from bot.handoff.relay import HANDOFF_KEY, Handoff
 from bot.telegram.commands import COMMANDS
 from bot.telegram.feedback import after_turn
 from bot.telegram.identity import pseudonym
@@ -60,17 +64,30 @@ def _language_buttons(content: Content, lang: str) -> list[Button]:
     ]
 
 
+def _handoff(context: ContextTypes.DEFAULT_TYPE) -> Handoff | None:
+    """The handoff to staff, or None without STAFF_CHAT_ID."""
+    return context.bot_data.get(HANDOFF_KEY)  # type: ignore[no-any-return]
+
+
 async def _ask(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, current: str | None) -> None:
-    """Run text through the assistant as this person, remember the language, send the reply."""
+    """Run text through the assistant as this person, remember the language, send the reply.
+
+    An urgent message, a request for a person or a complaint is escalated instead (bot/handoff/escalation.py).
+    """
     svc = services(context)
     chat_id = _chat_id(update)
     person = _person(svc, update)
+    handoff = _handoff(context)
+    if handoff is not None and text.startswith("/"):  # a button or command ends a complaint being written
+        await complaint.drop(handoff, person)
     turn = await svc.assistant.handle(person, text, current)
     if turn.forget:  # the assistant deleted the conversation; now the rows
         if not await svc.storage.forget(person, chat_id):
             turn = svc.assistant.unavailable(text, turn.language)  # never say "deleted" when it was not
     else:
         await svc.storage.set_language(person, chat_id, turn.language)
+    if await escalate_after_turn(svc, handoff, context.bot, chat_id, person, text, turn):
+        return
     feedback_row = await after_turn(context, chat_id, text, turn)  # keeps unanswered questions; 👍 👎 row
     await send_reply(context.bot, chat_id, turn.reply, svc.payloads, feedback_row)
 
@@ -147,9 +164,13 @@ async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Answer a typed message through the assistant."""
+    """Answer a typed message through the assistant (or take it as the next answer of a complaint)."""
     assert update.message is not None and update.message.text is not None
     svc = services(context)
+    handoff, text = _handoff(context), update.message.text
+    if (handoff is not None and not is_urgent(svc, text)  # someone in danger gets the numbers, not question 2
+            and await complaint.take_answer(handoff, context.bot, _chat_id(update), _person(svc, update), text)):
+        return
     await _ask(update, context, update.message.text, svc.memory.languages.get(_chat_id(update)))
 
 
@@ -173,6 +194,12 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     payload = svc.payloads.decode(query.data or "")
     lang = _language(svc, update)
+    handoff = _handoff(context)
+    if payload == complaint.CANCEL and handoff is not None:
+        with contextlib.suppress(TelegramError):
+            await query.edit_message_reply_markup(reply_markup=None)
+        await complaint.cancel(handoff, context.bot, _chat_id(update), _person(svc, update), lang)
+        return
     if payload in (FORGET_YES, FORGET_NO):
         with contextlib.suppress(TelegramError):  # the question cannot be answered twice
             await query.edit_message_reply_markup(reply_markup=None)

@@ -22,6 +22,7 @@ ROSTER = f"""
 time_zone: Asia/Bangkok
 staff:
   - id: {BURMESE_STAFF}
+    name: Aung <Ko>
     role: staff
     languages: [my]
     hours:
@@ -48,7 +49,7 @@ class ForumBotApi(FakeBotApi):
         if method in ("closeforumtopic", "reopenforumtopic", "editforumtopic"):
             return True
         result = super()._result(method, params)
-        if method == "sendmessage" and params.get("message_thread_id"):
+        if method in ("sendmessage", "sendphoto", "senddocument") and params.get("message_thread_id"):
             result.update(message_thread_id=params["message_thread_id"], is_topic_message=True)
         return result
 
@@ -59,6 +60,14 @@ class ForumBotApi(FakeBotApi):
     def in_topic(self, thread_id: int, since: int = 0) -> list[dict[str, Any]]:
         """The messages the bot sent into one forum topic of the staff chat."""
         return [m for m in self.sent(STAFF_CHAT_ID, since) if m.get("message_thread_id") == thread_id]
+
+    def media_in_topic(self, thread_id: int, since: int = 0) -> list[dict[str, Any]]:
+        """The photos and documents the bot sent into one forum topic of the staff chat."""
+        return [m for m in self.media(STAFF_CHAT_ID, since) if m.get("message_thread_id") == thread_id]
+
+    def in_general(self, since: int = 0) -> list[dict[str, Any]]:
+        """The messages the bot sent into the staff chat outside any topic."""
+        return [m for m in self.sent(STAFF_CHAT_ID, since) if not m.get("message_thread_id")]
 
     def staff_says(self, uid: int, thread_id: int, text: str) -> None:
         """Queue a message written by uid in a topic of the staff chat."""
@@ -92,23 +101,45 @@ BotRunner = Callable[..., AbstractAsyncContextManager[Any]]
 
 
 @pytest.fixture
-def handoff_bot(assistant: Any, forum_api: ForumBotApi, content_copy: Path, tmp_path: Path,
-                roster_file: Path) -> BotRunner:
+async def handoff_bot(assistant: Any, forum_api: ForumBotApi, content_copy: Path, tmp_path: Path,
+                      roster_file: Path) -> AsyncIterator[BotRunner]:
     """Start the real Application (real assistant) on forum_api: `async with handoff_bot() as app: ...`.
 
     Each `async with` is a fresh Application on the same database: a restart. staff=False leaves
-    STAFF_CHAT_ID unset; now fixes the clock the roster is read with.
+    STAFF_CHAT_ID unset; now fixes the clock the roster is read with; database_url replaces the SQLite file.
+    Afterwards the Rasa conversations of every case are resumed: the assistant (and its trackers) is
+    shared by the whole session, and a case left open would leave its conversation paused.
     """
+    import sqlalchemy as sa
+
     from bot.handoff.relay import HANDOFF_KEY
     from bot.telegram import build_application, running
 
+    people: set[str] = set()
+
     @asynccontextmanager
-    async def start(staff: bool = True, now: datetime = SUNDAY_NOON) -> AsyncIterator[Any]:
+    async def start(staff: bool = True, now: datetime = SUNDAY_NOON, database_url: str | None = None
+                    ) -> AsyncIterator[Any]:
         env = {"STAFF_CHAT_ID": str(STAFF_CHAT_ID), "STAFF_ROSTER": str(roster_file)} if staff else {}
+        if database_url:
+            env["DATABASE_URL"] = database_url
         app = build_application(telegram_settings(content_copy, tmp_path, **env), assistant, base_url=forum_api.url)
         if staff:
             app.bot_data[HANDOFF_KEY].clock = lambda: now
-        async with running(app, poll_timeout=1):
-            yield app
+        try:
+            async with running(app, poll_timeout=1):
+                yield app
+        finally:
+            with app.bot_data["services"].storage.db.engine.connect() as conn:
+                people.update(conn.execute(sa.text("SELECT pseudonym FROM cases")).scalars())
 
-    return start
+    yield start
+    for person in people:
+        await assistant.client.append_events(person, [{"event": "resume"}])
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest) -> str | None:
+    """The bot's DATABASE_URL: None (the SQLite file), then a fresh PostgreSQL schema (skipped without
+    TEST_POSTGRES_URL)."""
+    return None if request.param == "sqlite" else str(request.getfixturevalue("postgres_url"))

@@ -17,7 +17,10 @@ def test_the_state_machine():
     assert next_state(State.QUEUED, Event.CLAIM) is State.CLAIMED
     assert next_state(State.QUEUED, Event.CLOSE) is State.CLOSED
     assert next_state(State.CLAIMED, Event.CLOSE) is State.CLOSED
-    for state, event in [(State.CLAIMED, Event.CLAIM), (State.CLOSED, Event.CLAIM), (State.CLOSED, Event.CLOSE)]:
+    assert next_state(State.QUEUED, Event.TRANSFER) is State.QUEUED
+    assert next_state(State.CLAIMED, Event.TRANSFER) is State.QUEUED
+    for state, event in [(State.CLAIMED, Event.CLAIM), (State.CLOSED, Event.CLAIM), (State.CLOSED, Event.CLOSE),
+                         (State.CLOSED, Event.TRANSFER)]:
         with pytest.raises(InvalidTransition):
             next_state(state, event)
 
@@ -66,3 +69,38 @@ async def test_forgetting_the_person_deletes_their_cases_and_messages(store: Cas
     await store.db.forget(PERSON)
     assert await store.get(case.id) is None
     assert await store.messages(case.id) == []
+
+
+async def test_queue_positions_transfer_and_rating(store: CaseStore):
+    others = ["q" * 64, "r" * 64, "s" * 64]
+    for i, other in enumerate(others):
+        await store.db.remember_chat(other, 78 + i)
+    first = await store.open(PERSON, "my", "th", Kind.REQUEST)
+    urgent = await store.open(others[0], "my", "th", Kind.URGENT)
+    thai = await store.open(others[1], "th", "th", Kind.REQUEST)
+    assert [await store.position(c) for c in (first, urgent, thai)] == [2, 1, 1]  # urgent first, per language
+    assert [c.id for c in await store.open_cases()] == [urgent.id, first.id, thai.id]
+    await store.apply(urgent.id, Event.CLAIM, staff_id=900001)
+    assert await store.position(urgent) is None and await store.position(first) == 1  # claimed: out of the queue
+
+    moved = await store.apply(urgent.id, Event.TRANSFER, route="th")
+    assert (moved.state, moved.claimed_by, moved.routed_to, moved.route) == (State.QUEUED, None, "th", "th")
+    assert await store.position(moved) == 1 and await store.position(thai) == 2  # urgent first in the Thai queue
+    await store.set_told_position(first.id, 1)
+    assert (await store.get(first.id)).told_position == 1
+
+    assert not await store.rate(first.id, PERSON, 5)  # open: not yet
+    await store.apply(first.id, Event.CLOSE)
+    assert not await store.rate(first.id, others[0], 5)  # not their case
+    assert await store.rate(first.id, PERSON, 4)
+    assert not await store.rate(first.id, PERSON, 1)  # once
+    assert (await store.get(first.id)).rating == 4
+
+
+async def test_media_messages_are_stored_by_file_id(store: CaseStore):
+    case = await store.open(PERSON, "my", "th", Kind.REQUEST)
+    await store.add_message(case.id, Direction.USER, "caption", "photo", "file-1")
+    await store.add_message(case.id, Direction.NOTE, "for staff")
+    [photo] = await store.undelivered(case.id, Direction.USER)
+    assert (photo.text, photo.media_kind, photo.media_file_id) == ("caption", "photo", "file-1")
+    assert [m.direction for m in await store.messages(case.id)] == [Direction.USER, Direction.NOTE]

@@ -40,6 +40,7 @@ def test_the_example_roster_loads():
     example = load_roster(REPO / "config" / "staff.example.yml")
     assert example.member(100000002).supervisor and not example.member(100000001).supervisor
     assert example.member(42) is None
+    assert example.member(100000001).name == "Aung" and roster("staff: [{id: 1}]").member(1).name is None
 
 
 def test_on_duty_in_the_members_time_zone():
@@ -71,6 +72,7 @@ def test_next_on_duty():
     ("staff: [{id: 1, languages: [my], hours: {my: ['mon 25:00-26:00']}}]", "is not a time"),
     ("time_zone: Mars/Base\nstaff: []", "unknown time zone"),
     ("staff: [{id: 1}, {id: 1}]", "listed twice"),
+    ("staff: [{id: 1, name: [a]}]", "[staff[0].name]"),
 ])
 def test_errors_name_the_file_the_field_and_the_fix(text, message):
     with pytest.raises(RosterError) as error:

@@ -17,7 +17,8 @@ BOT_USER = {"id": 7000001, "is_bot": True, "first_name": "Assistant", "username"
             "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False}
 # Parameters python-telegram-bot sends as plain strings; everything else arrives JSON-encoded.
 STRING_PARAMS = {"text", "callback_query_id", "language_code", "parse_mode", "url", "secret_token",
-                 "inline_message_id"}
+                 "inline_message_id", "caption", "photo", "document"}
+MEDIA_METHODS = {"sendphoto": "photo", "senddocument": "document"}  # sent by file id (a string)
 TRUE_METHODS = {"answercallbackquery", "setmycommands", "deletewebhook", "setwebhook", "close", "logout",
                 "sendchataction", "deletemycommands"}
 
@@ -150,6 +151,11 @@ class FakeBotApi:
         return [c.result for c in self.calls[since:]
                 if c.method == "sendmessage" and c.params["chat_id"] == chat_id and c.result]
 
+    def media(self, chat_id: int, since: int = 0) -> list[dict[str, Any]]:
+        """The photos and documents delivered to chat_id (as Telegram stored them) from call number since on."""
+        return [c.result for c in self.calls[since:]
+                if c.method in MEDIA_METHODS and c.params["chat_id"] == chat_id and c.result]
+
     def called(self, method: str, since: int = 0) -> list[Call]:
         """The calls of one method from call number since on."""
         return [c for c in self.calls[since:] if c.method == method.lower()]
@@ -233,6 +239,16 @@ class FakeBotApi:
                    "from": BOT_USER, "text": params["text"]}
             if params.get("reply_markup"):
                 msg["reply_markup"] = params["reply_markup"]
+            self._messages[(chat_id, msg["message_id"])] = msg
+            return msg
+        if method in MEDIA_METHODS:
+            chat_id, kind = params["chat_id"], MEDIA_METHODS[method]
+            file = {"file_id": params[kind], "file_unique_id": f"u-{params[kind]}"}
+            msg = {"message_id": next(self._message_ids), "date": int(time.time()),
+                   "chat": self._chats.get(chat_id) or private_chat(chat_id), "from": BOT_USER,
+                   kind: [{**file, "width": 800, "height": 600}] if kind == "photo" else file}
+            if params.get("caption"):
+                msg["caption"] = params["caption"]
             self._messages[(chat_id, msg["message_id"])] = msg
             return msg
         if method in ("editmessagetext", "editmessagereplymarkup"):

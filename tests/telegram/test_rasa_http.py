@@ -109,6 +109,19 @@ async def test_http_client_answers_in_the_language_sent_as_metadata(rasa_url: st
         await client.close()
 
 
+async def test_http_client_pauses_and_resumes_a_conversation(rasa_url: str, parts: Any):
+    store, detector = parts
+    client = HttpRasaClient([rasa_url], timeout=30)
+    try:
+        await Assistant(store, client, detector, "es-barcelona").handle("http-pause", "/menu", "en")
+        await client.append_events("http-pause", [{"event": "pause"}])
+        await client.append_events("http-pause", [{"event": "resume"}])
+        events = [e["event"] for e in await client.events("http-pause")]
+        assert events[-2:] == ["pause", "resume"]
+    finally:
+        await client.close()
+
+
 async def test_a_conversation_stays_on_one_server_and_fails_over_when_it_is_down(rasa_url: str):
     dead = _dead_url()
     client = HttpRasaClient([dead, rasa_url], timeout=30)

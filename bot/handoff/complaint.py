@@ -1,0 +1,150 @@
+"""The complaint flow: three questions, one at a time, then a reference number and a complaint case.
+
+When the assistant recognises `services.complaint` and staff are connected (STAFF_CHAT_ID), the person is
+asked which service, where, and what happened (UI strings `complaint.*`, in their language), each with a
+Cancel button. Their answers are kept in the database (`complaint_drafts`, migration 0005), never in the
+process, so any replica can take the next one; the draft goes when the case opens, on Cancel, after
+DRAFT_TTL without an answer, with `/forget` (the user row, ON DELETE CASCADE) and by retention.
+Then a COMPLAINT case opens (bot/handoff/relay.py `escalate`), the answers go into its staff topic as a
+stored case message, and the person gets the reference number: the case number (`#42`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+from telegram import Bot
+
+from bot.answers import Button, Reply, menu_button
+from bot.handoff.cases import Direction, Kind
+from bot.handoff.relay import Handoff, deliver, escalate
+from bot.storage.db import Database, _upsert, safe
+from bot.storage.models import ComplaintDraft, utcnow
+from bot.telegram.render import send_reply
+
+T = TypeVar("T")
+DRAFTS = ComplaintDraft.__table__
+TOPIC = "services.complaint"
+QUESTIONS = ("complaint.ask.service", "complaint.ask.place", "complaint.ask.story")
+FIELDS = ("service", "place", "story")  # the placeholders of complaint.staff.summary, in question order
+CANCEL = "cp:cancel"  # the Cancel button's payload; never sent to the assistant
+DRAFT_TTL = timedelta(hours=1)  # an answer later than this is a new message, not an answer
+MAX_ANSWER_CHARS = 1000
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A complaint being written: its language and the answers so far."""
+
+    language: str
+    answers: list[str]
+    last_seen: datetime
+
+
+class DraftStore:
+    """Complaint drafts in the assistant's database (blocking SQL runs in a worker thread)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def _run(self, work: Callable[[Connection], T]) -> T:
+        def transaction() -> T:
+            with self.db.engine.begin() as conn:
+                return work(conn)
+
+        return await asyncio.to_thread(transaction)
+
+    async def get(self, person: str) -> Draft | None:
+        """The person's draft, if any."""
+
+        def work(conn: Connection) -> Draft | None:
+            row = conn.execute(sa.select(DRAFTS).where(DRAFTS.c.pseudonym == person)).first()
+            return None if row is None else Draft(row.language, list(json.loads(row.answers)), row.last_seen)
+
+        return await self._run(work)
+
+    async def save(self, person: str, language: str, answers: list[str]) -> None:
+        """Store (or replace) the person's draft, seen now."""
+        values = {"language": language, "answers": json.dumps(answers, ensure_ascii=False), "last_seen": utcnow()}
+        await self._run(lambda conn: _upsert(conn, DRAFTS, {"pseudonym": person, **values}, values))
+
+    async def delete(self, person: str) -> bool:
+        """Delete the person's draft; whether there was one."""
+        return bool(await self._run(
+            lambda conn: conn.execute(sa.delete(DRAFTS).where(DRAFTS.c.pseudonym == person)).rowcount))
+
+
+def _store(handoff: Handoff) -> DraftStore:
+    return DraftStore(handoff.services.storage.db)
+
+
+def _question(handoff: Handoff, lang: str, step: int, intro: bool = False) -> Reply:
+    """Question number step (0-based), with the Cancel button; the flow's intro before the first."""
+    content = handoff.services.assistant.store.current()
+    text = content.text(lang, QUESTIONS[step])
+    if intro:
+        text = f"{content.text(lang, 'complaint.start')}\n\n{text}"
+    return Reply([text], [Button(content.text(lang, "complaint.button.cancel"), CANCEL)])
+
+
+async def start(handoff: Handoff, bot: Bot, chat_id: int, person: str, lang: str) -> None:
+    """Begin a complaint: store an empty draft, ask the first question."""
+    await _store(handoff).save(person, lang, [])
+    await send_reply(bot, chat_id, _question(handoff, lang, 0, intro=True), handoff.services.payloads)
+
+
+async def cancel(handoff: Handoff, bot: Bot, chat_id: int, person: str, lang: str) -> None:
+    """Drop the draft and say nothing was sent."""
+    await _store(handoff).delete(person)
+    content = handoff.services.assistant.store.current()
+    await send_reply(bot, chat_id, Reply([content.text(lang, "complaint.cancelled")], [menu_button(content, lang)]),
+                     handoff.services.payloads)
+
+
+async def drop(handoff: Handoff, person: str) -> None:
+    """Leave the flow without a word (the person pressed another button or sent a command)."""
+    await safe(_store(handoff).delete(person), False, "drop a complaint draft")
+
+
+async def take_answer(handoff: Handoff, bot: Bot, chat_id: int, person: str, text: str) -> bool:
+    """Take a typed message as the next answer if a complaint is being written; whether it was.
+
+    After the last answer the case opens and the person gets the reference number.
+    """
+    store = _store(handoff)
+    draft = await safe(store.get(person), None, "read a complaint draft")
+    if draft is None:
+        return False
+    if utcnow() - draft.last_seen > DRAFT_TTL:
+        await safe(store.delete(person), False, "delete an old complaint draft")
+        return False
+    answers = [*draft.answers, text.strip()[:MAX_ANSWER_CHARS]]
+    if len(answers) < len(QUESTIONS):
+        await store.save(person, draft.language, answers)
+        await send_reply(bot, chat_id, _question(handoff, draft.language, len(answers)), handoff.services.payloads)
+        return True
+    await store.delete(person)
+    await submit(handoff, bot, chat_id, person, draft.language, answers)
+    return True
+
+
+async def submit(handoff: Handoff, bot: Bot, chat_id: int, person: str, lang: str, answers: list[str]) -> None:
+    """Open the complaint case, put the answers into its staff topic, give the person the reference."""
+    case = await escalate(handoff, bot, chat_id, person, lang, Kind.COMPLAINT, TOPIC)
+    if case is None:  # no staff topic could be made: the person was given the help lines
+        return
+    reference = f"#{case.id}"
+    summary = handoff.staff_text("complaint.staff.summary", reference=reference,
+                                 **dict(zip(FIELDS, answers, strict=True)))
+    await handoff.cases.add_message(case.id, Direction.USER, summary)  # stored first: a restart loses nothing
+    await deliver(handoff, bot, case, Direction.USER)
+    content = handoff.services.assistant.store.current()
+    await send_reply(bot, chat_id, Reply([content.text(lang, "complaint.done", reference=reference)]),
+                     handoff.services.payloads)

@@ -1,0 +1,64 @@
+"""When a turn of the assistant calls for a person instead of an answer (issue 4, escalation).
+
+The Telegram handlers (bot/telegram/handlers.py) ask `after_turn` before sending the assistant's reply:
+
+- a typed message with an urgent signal (content/urgent.yml): emergency numbers, then an urgent case
+  (urgent.py) — also without staff, then the numbers alone;
+- with staff connected (STAFF_CHAT_ID): the `human_handoff` intent ("I want to talk to a person") opens a
+  case like /human; `services.complaint` starts the complaint flow (complaint.py).
+
+The offer of a person after two messages not understood in a row is the assistant's own reply
+(actions/answers.py `offer_person`): its button is /human_handoff, which opens a case (person.py).
+"""
+
+from __future__ import annotations
+
+from telegram import Bot
+
+from bot.assistant import Turn
+from bot.handoff import complaint
+from bot.handoff.cases import Kind
+from bot.handoff.relay import Handoff, escalate
+from bot.handoff.urgent import answer_urgent
+from bot.telegram.state import Services
+from bot.urgent_rules import urgent_topic
+
+HUMAN_INTENT = "human_handoff"
+
+
+def is_urgent(svc: Services, text: str) -> bool:
+    """Whether a typed message contains an urgent signal (checked again, with the intent, after the turn)."""
+    return not text.lstrip().startswith("/") and urgent_topic(svc.assistant.store.current().urgent, text) is not None
+
+
+def urgent_topic_of(svc: Services, text: str, turn: Turn) -> str | None:
+    """The urgent topic of a typed message (the detected intent if it is an urgent topic), or None."""
+    if text.lstrip().startswith("/"):  # commands and button payloads are never urgent
+        return None
+    rules = svc.assistant.store.current().urgent
+    signal = urgent_topic(rules, text, prefer=turn.topic)
+    if signal is None:
+        return None
+    return turn.topic if turn.topic in rules else signal
+
+
+async def after_turn(svc: Services, handoff: Handoff | None, bot: Bot, chat_id: int, person: str, text: str,
+                     turn: Turn) -> bool:
+    """Escalate instead of sending the assistant's reply when the turn calls for it; whether it did."""
+    if turn.forget:
+        return False
+    topic = urgent_topic_of(svc, text, turn)
+    if topic is not None:
+        if handoff is not None:
+            await complaint.drop(handoff, person)  # danger comes first: a complaint being written is left
+        await answer_urgent(svc, handoff, bot, chat_id, person, turn.language, topic)
+        return True
+    if handoff is None:
+        return False
+    if turn.topic == HUMAN_INTENT:
+        await escalate(handoff, bot, chat_id, person, turn.language, Kind.REQUEST)
+        return True
+    if turn.topic == complaint.TOPIC:
+        await complaint.start(handoff, bot, chat_id, person, turn.language)
+        return True
+    return False

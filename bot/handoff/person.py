@@ -1,0 +1,67 @@
+"""The person's side of the handoff.
+
+/human and the "talk to a person" button open a case; while it is open their typed messages go to
+the case's topic (stored first), and /bot closes it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot.answers import HUMAN_PAYLOAD
+from bot.assistant import DEFAULT_LANGUAGE
+from bot.handoff import complaint
+from bot.handoff.relay import (
+    BOT_COMMAND,
+    HUMAN_COMMAND,
+    Handoff,
+    button_during_case,
+    close,
+    command_of,
+    escalate,
+    from_person_message,
+)
+from bot.storage.db import safe
+from bot.telegram.handlers import telegram_language
+from bot.telegram.identity import pseudonym
+
+
+def person_language(handoff: Handoff, update: Update) -> str:
+    """The person's conversation language (as the front end knows it), else their app's, else English."""
+    assert update.effective_chat is not None
+    svc = handoff.services
+    codes = svc.assistant.store.current().language_codes
+    return (svc.memory.languages.get(update.effective_chat.id)
+            or telegram_language(update.effective_user, codes) or DEFAULT_LANGUAGE)
+
+
+async def from_person(handoff: Handoff, update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Act on a private-chat update if it belongs to the handoff; whether it did."""
+    assert update.effective_user is not None and update.effective_chat is not None
+    svc = handoff.services
+    person = pseudonym(svc.settings.pseudonym_secret, update.effective_user.id)
+    message, query = update.message, update.callback_query
+    pressed = svc.payloads.decode(query.data or "") if query is not None else None
+    command = command_of(message.text if message else None)
+    if pressed == HUMAN_PAYLOAD or command == HUMAN_COMMAND:
+        if query is not None:
+            with contextlib.suppress(TelegramError):
+                await query.answer()
+        await complaint.drop(handoff, person)  # a person now: a complaint being written is left
+        await escalate(handoff, context.bot, update.effective_chat.id, person, person_language(handoff, update))
+        return True
+    case = await safe(handoff.cases.open_for(person), None, "read the open case")  # down: the assistant answers
+    if case is None:
+        return False  # no case: handled as usual
+    if message is None:
+        return await button_during_case(handoff, context.bot, case, update)
+    if command == BOT_COMMAND:
+        await close(handoff, context.bot, case, closed_by=None)
+        return True
+    return await from_person_message(handoff, context.bot, case, message)  # text, photo, document: to staff
+
+

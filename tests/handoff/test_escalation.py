@@ -1,0 +1,141 @@
+"""Escalation end to end (real model, real Application, fake Bot API): a typed request for a person, the offer
+after two messages not understood, and urgent messages (emergency numbers first, then an urgent case)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from bot.answers import HUMAN_PAYLOAD, MENU_PAYLOAD
+from bot.handoff.urgent import emergency_text
+from bot.telegram.render import escape
+from tests.handoff.conftest import ForumBotApi
+from tests.telegram.conftest import Person, buttons
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+NOT_UNDERSTOOD = ("the purple elephant sings loudly on tuesdays",  # the model: nlu_fallback
+                  "who won the football match yesterday")  # the model: out_of_scope
+
+
+def text_of(content: Any, lang: str, string_id: str, **values: Any) -> str:
+    return escape(content.text(lang, string_id, **values))
+
+
+def cases(app: Any) -> list[Any]:
+    with app.bot_data["services"].storage.db.engine.connect() as conn:
+        return list(conn.execute(sa.text("SELECT * FROM cases ORDER BY id")).mappings())
+
+
+@pytest.fixture
+def thailand(assistant: Any, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The deployment serves the Thailand pack (REGION=th) for one test."""
+    monkeypatch.setattr(assistant, "region", "th")
+    return "th"
+
+
+def person_calls(api: ForumBotApi, chat_id: int, since: int) -> list[str]:
+    """The methods called from since on, person's messages as 'to person', in order."""
+    return ["to person" if c.method == "sendmessage" and c.params["chat_id"] == chat_id else c.method
+            for c in api.calls[since:]]
+
+
+async def test_typing_that_you_want_a_person_opens_a_case(handoff_bot, forum_api: ForumBotApi, assistant):
+    content = assistant.store.current()
+    person = Person(forum_api, 6001, "es")
+    async with handoff_bot() as app:
+        since = forum_api.mark()
+        [reply] = await person.say("quiero hablar con una persona", count=1)
+        [topic] = await forum_api.wait_for(lambda _: forum_api.topics(since))
+        assert topic["name"] == "#1 · es · request"
+        [case] = cases(app)
+        assert (case["kind"], case["language"], case["state"]) == ("request", "es", "queued")
+        assert not reply["text"].startswith(text_of(content, "es", "handoff.intro"))  # not the action's hotlines
+
+
+async def test_without_staff_typing_that_you_want_a_person_gives_the_hotlines(handoff_bot, forum_api, assistant):
+    content = assistant.store.current()
+    async with handoff_bot(staff=False):
+        replies = await Person(forum_api, 6002, "es").say("quiero hablar con una persona")
+    assert replies[0]["text"].startswith(text_of(content, "es", "handoff.intro"))
+    assert forum_api.topics() == []
+
+
+async def test_two_messages_not_understood_in_a_row_offer_a_person(handoff_bot, forum_api: ForumBotApi, assistant):
+    content = assistant.store.current()
+    person = Person(forum_api, 6003, "en")
+    async with handoff_bot() as app:
+        first = await person.say(NOT_UNDERSTOOD[0])
+        assert all(m["text"] != text_of(content, "en", "handoff.offer.after_fallbacks") for m in first)
+        [offer] = await person.say(NOT_UNDERSTOOD[1])
+        assert offer["text"] == text_of(content, "en", "handoff.offer.after_fallbacks")
+        assert [b["callback_data"] for b in buttons(offer)] == [HUMAN_PAYLOAD, MENU_PAYLOAD]
+
+        since = forum_api.mark()
+        [waiting] = await person.press(offer, HUMAN_PAYLOAD, count=1)
+        assert [t["name"] for t in forum_api.topics(since)] == ["#1 · en · request"]
+        assert cases(app)[0]["kind"] == "request" and waiting["text"]
+
+
+async def test_the_offer_is_the_assistants_own_reply_in_every_front_end(assistant):
+    content = assistant.store.current()
+    conversation = f"test-{uuid.uuid4().hex[:10]}"
+    first = await assistant.handle(conversation, NOT_UNDERSTOOD[0], "en")
+    second = await assistant.handle(conversation, NOT_UNDERSTOOD[1], "en")
+    assert (first.topic, second.topic) == ("nlu_fallback", "out_of_scope")
+    assert content.text("en", "handoff.offer.after_fallbacks") not in first.reply.messages
+    assert second.reply.messages == [content.text("en", "handoff.offer.after_fallbacks")]
+    assert [b.payload for b in second.reply.buttons] == [HUMAN_PAYLOAD, MENU_PAYLOAD]
+
+
+async def test_a_message_understood_in_between_resets_the_count(handoff_bot, forum_api: ForumBotApi, assistant):
+    content = assistant.store.current()
+    person = Person(forum_api, 6004, "en")
+    async with handoff_bot():
+        await person.say(NOT_UNDERSTOOD[0])
+        await person.say("how do I register at the town hall?")
+        again = await person.say(NOT_UNDERSTOOD[1])
+    assert all(m["text"] != text_of(content, "en", "handoff.offer.after_fallbacks") for m in again)
+
+
+async def test_urgent_trafficking_in_thai_gets_the_emergency_numbers_first_then_an_urgent_case(
+        handoff_bot, forum_api: ForumBotApi, assistant, thailand):
+    content = assistant.store.current()
+    person = Person(forum_api, 6005, "th")
+    async with handoff_bot() as app:
+        since = forum_api.mark()
+        numbers, waiting = await person.say("นายจ้างขังฉันไว้ในห้องและยึดพาสปอร์ตของฉัน ช่วยด้วย", count=2)
+        assert numbers["text"] == escape(emergency_text(content, thailand, "th"))
+        assert numbers["text"].startswith(text_of(content, "th", "handoff.urgent.call_now", number="191"))
+        assert "1300" in numbers["text"]  # the region's help lines, from content/th/region.yml
+        calls = person_calls(forum_api, 6005, since)
+        assert calls.index("to person") < calls.index("createforumtopic")  # the numbers before anything else
+        [topic] = forum_api.topics(since)
+        assert topic["name"].startswith("#1 · th") and "urgent" in topic["name"].lower()
+        [case] = cases(app)
+        assert (case["kind"], case["topic"], case["region"]) == ("urgent", "safety.trafficking", "th")
+        assert waiting["text"]
+
+
+@pytest.mark.parametrize("lang, question", [("en", "what are the signs of human trafficking?"),
+                                            ("es", "¿cuáles son las señales de la trata de personas?")])
+async def test_a_question_about_trafficking_gets_the_answer_not_an_urgent_case(handoff_bot, forum_api, assistant,
+                                                                            lang, question):
+    content = assistant.store.current()
+    async with handoff_bot() as app:
+        replies = await Person(forum_api, 6006, lang).say(question)
+        answer = content.topic("es-barcelona", "safety.trafficking").translations[lang].messages[0]
+        assert escape(answer) in replies[0]["text"]
+        assert forum_api.topics() == [] and cases(app) == []
+
+
+async def test_without_staff_an_urgent_message_gets_the_emergency_numbers(handoff_bot, forum_api, assistant):
+    content = assistant.store.current()
+    async with handoff_bot(staff=False):
+        [numbers] = await Person(forum_api, 6007, "en").say("Please help, my husband is beating me")
+    assert numbers["text"] == escape(emergency_text(content, "es-barcelona", "en"))
+    assert numbers["text"].startswith(text_of(content, "en", "handoff.urgent.call_now", number="112"))
+    assert forum_api.topics() == []

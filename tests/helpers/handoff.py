@@ -1,0 +1,53 @@
+"""Helpers for the handoff's end-to-end tests: what the person is told, the stored cases, staff presses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from bot.telegram.render import escape
+from tests.handoff.conftest import STAFF_CHAT_ID, ForumBotApi
+from tests.telegram.conftest import Person
+from tests.telegram.fake_bot_api import user
+
+
+def text_of(content: Any, lang: str, string_id: str, **values: Any) -> str:
+    """A UI string as the bot sends it (escaped HTML)."""
+    return escape(content.text(lang, string_id, **values))
+
+
+def waiting(content: Any, lang: str, text: str, position: int = 1) -> str:
+    """What the person is told when their case opens: text, then their place in the queue (escaped)."""
+    return escape(f"{text}\n\n{content.text(lang, 'handoff.case.position', position=position)}")
+
+
+def cases(app: Any) -> list[Any]:
+    """The cases table of the running bot, oldest first."""
+    engine = app.bot_data["services"].storage.db.engine
+    with engine.connect() as conn:
+        return list(conn.execute(sa.text("SELECT * FROM cases ORDER BY id")).mappings())
+
+
+def case_messages(app: Any) -> list[Any]:
+    """The case_messages table of the running bot, oldest first."""
+    engine = app.bot_data["services"].storage.db.engine
+    with engine.connect() as conn:
+        return list(conn.execute(sa.text("SELECT * FROM case_messages ORDER BY id")).mappings())
+
+
+async def escalate(api: ForumBotApi, person: Person) -> tuple[dict[str, Any], dict[str, Any], int]:
+    """/human → (the person's reply, the summary card, the forum topic's thread id)."""
+    since = api.mark()
+    [reply] = await person.say("/human", count=1)
+    [topic] = api.topics(since)
+    [card] = api.in_topic(topic["message_thread_id"], since)
+    return reply, card, topic["message_thread_id"]
+
+
+async def press_as(api: ForumBotApi, uid: int, message: dict[str, Any], data: str) -> str:
+    """Press a button of the staff chat as uid; wait until the press is answered; the query id."""
+    query_id = api.press(user(uid), api.stored_message(STAFF_CHAT_ID, message["message_id"]), data)
+    await api.wait_for(lambda _: any(c.params["callback_query_id"] == query_id
+                                     for c in api.called("answerCallbackQuery")))
+    return query_id
