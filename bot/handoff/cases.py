@@ -11,12 +11,9 @@ before they are sent and marked delivered after, so a restart loses nothing::
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
-from typing import TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
@@ -26,7 +23,6 @@ from bot.storage.models import Case as CaseRow
 from bot.storage.models import CaseMessage as MessageRow
 from bot.storage.models import utcnow
 
-T = TypeVar("T")
 SUPERVISOR = "supervisor"  # a route: the case goes to supervisors, whatever its language
 PHOTO, DOCUMENT = "photo", "document"  # media kinds of case messages
 CASES = CaseRow.__table__
@@ -150,13 +146,6 @@ class CaseStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def _run(self, work: Callable[[Connection], T]) -> T:
-        def transaction() -> T:
-            with self.db.engine.begin() as conn:
-                return work(conn)
-
-        return await asyncio.to_thread(transaction)
-
     async def open(self, pseudonym: str, language: str, region: str, kind: Kind, topic: str | None = None) -> Case:
         """Open a queued case for the person, or give their case that is already open."""
         now = utcnow()
@@ -171,7 +160,7 @@ class CaseStore:
                 state=State.QUEUED.value, created_at=now, last_seen=now)).inserted_primary_key[0]
             return _case(conn.execute(sa.select(CASES).where(CASES.c.id == key)).one())
 
-        return await self._run(work)
+        return await self.db.in_transaction(work)
 
     async def get(self, case_id: int) -> Case | None:
         """The case with this id."""
@@ -190,7 +179,7 @@ class CaseStore:
             row = conn.execute(sa.select(CASES).where(where).order_by(CASES.c.id.desc())).first()
             return None if row is None else _case(row)
 
-        return await self._run(work)
+        return await self.db.in_transaction(work)
 
     async def set_forum_topic(self, case_id: int, forum_topic_id: int) -> None:
         """Record the staff forum topic created for the case."""
@@ -217,7 +206,7 @@ class CaseStore:
                 raise InvalidTransition(f"case {case_id} changed meanwhile")
             return _case(conn.execute(sa.select(CASES).where(CASES.c.id == case_id)).one())
 
-        return await self._run(work)
+        return await self.db.in_transaction(work)
 
     async def set_told_position(self, case_id: int, position: int) -> None:
         """Record the queue position the person was told (they are told again only when it changes)."""
@@ -231,7 +220,7 @@ class CaseStore:
                 CASES.c.id == case_id, CASES.c.pseudonym == pseudonym, CASES.c.state == State.CLOSED.value,
                 CASES.c.rating.is_(None)).values(rating=rating, last_seen=utcnow())).rowcount)
 
-        return await self._run(work)
+        return await self.db.in_transaction(work)
 
     async def open_cases(self) -> list[Case]:
         """Every open case (queued or claimed), urgent first, then oldest first."""
@@ -240,7 +229,7 @@ class CaseStore:
             rows = conn.execute(sa.select(CASES).where(CASES.c.state != State.CLOSED.value))
             return sorted((_case(r) for r in rows), key=queue_order)
 
-        return await self._run(work)
+        return await self.db.in_transaction(work)
 
     async def position(self, case: Case) -> int | None:
         """The case's place (1 = next) among the queued cases of its route; None if it is not queued."""
@@ -251,7 +240,7 @@ class CaseStore:
         def work(conn: Connection) -> None:
             conn.execute(sa.update(CASES).where(CASES.c.id == case_id).values(last_seen=utcnow(), **values))
 
-        await self._run(work)
+        await self.db.in_transaction(work)
 
     async def add_message(self, case_id: int, direction: Direction, text: str, media_kind: str | None = None,
                           media_file_id: str | None = None) -> CaseMessage:
@@ -265,7 +254,7 @@ class CaseStore:
             conn.execute(sa.update(CASES).where(CASES.c.id == case_id).values(last_seen=now))
             return _message(conn.execute(sa.select(MESSAGES).where(MESSAGES.c.id == key)).one())
 
-        return await self._run(work)
+        return await self.db.in_transaction(work)
 
     async def undelivered(self, case_id: int, direction: Direction) -> list[CaseMessage]:
         """The case's messages in one direction still to deliver, oldest first."""
@@ -276,7 +265,7 @@ class CaseStore:
                 MESSAGES.c.delivered.is_(False)).order_by(MESSAGES.c.id))
             return [_message(r) for r in rows]
 
-        return await self._run(work)
+        return await self.db.in_transaction(work)
 
     async def messages(self, case_id: int) -> list[CaseMessage]:
         """All the case's messages, oldest first."""
@@ -285,7 +274,7 @@ class CaseStore:
             rows = conn.execute(sa.select(MESSAGES).where(MESSAGES.c.case_id == case_id).order_by(MESSAGES.c.id))
             return [_message(r) for r in rows]
 
-        return await self._run(work)
+        return await self.db.in_transaction(work)
 
     async def delivered(self, message_id: int) -> None:
         """Mark a message delivered."""
@@ -294,4 +283,4 @@ class CaseStore:
             conn.execute(sa.update(MESSAGES).where(MESSAGES.c.id == message_id)
                          .values(delivered=True, last_seen=utcnow()))
 
-        await self._run(work)
+        await self.db.in_transaction(work)

@@ -11,12 +11,9 @@ stored case message, and the person gets the reference number: the case number (
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -29,7 +26,6 @@ from bot.storage.db import Database, _upsert, safe
 from bot.storage.models import ComplaintDraft, utcnow
 from bot.telegram.render import send_reply
 
-T = TypeVar("T")
 DRAFTS = ComplaintDraft.__table__
 TOPIC = "services.complaint"
 QUESTIONS = ("complaint.ask.service", "complaint.ask.place", "complaint.ask.story")
@@ -54,13 +50,6 @@ class DraftStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def _run(self, work: Callable[[Connection], T]) -> T:
-        def transaction() -> T:
-            with self.db.engine.begin() as conn:
-                return work(conn)
-
-        return await asyncio.to_thread(transaction)
-
     async def get(self, person: str) -> Draft | None:
         """The person's draft, if any."""
 
@@ -68,16 +57,16 @@ class DraftStore:
             row = conn.execute(sa.select(DRAFTS).where(DRAFTS.c.pseudonym == person)).first()
             return None if row is None else Draft(row.language, list(json.loads(row.answers)), row.last_seen)
 
-        return await self._run(work)
+        return await self.db.in_transaction(work)
 
     async def save(self, person: str, language: str, answers: list[str]) -> None:
         """Store (or replace) the person's draft, seen now."""
         values = {"language": language, "answers": json.dumps(answers, ensure_ascii=False), "last_seen": utcnow()}
-        await self._run(lambda conn: _upsert(conn, DRAFTS, {"pseudonym": person, **values}, values))
+        await self.db.in_transaction(lambda conn: _upsert(conn, DRAFTS, {"pseudonym": person, **values}, values))
 
     async def delete(self, person: str) -> bool:
         """Delete the person's draft; whether there was one."""
-        return bool(await self._run(
+        return bool(await self.db.in_transaction(
             lambda conn: conn.execute(sa.delete(DRAFTS).where(DRAFTS.c.pseudonym == person)).rowcount))
 
 

@@ -154,7 +154,7 @@ class Database:
 
     # --- async API ----------------------------------------------------------
 
-    async def _run(self, work: Callable[[Connection], T]) -> T:
+    async def in_transaction(self, work: Callable[[Connection], T]) -> T:
         """Run `work` in one transaction, in a worker thread."""
 
         def transaction() -> T:
@@ -173,7 +173,7 @@ class Database:
                 return None
             return Preferences(row.language, row.region, row.first_contact, row.last_seen)
 
-        return await self._run(work)
+        return await self.in_transaction(work)
 
     async def get_preferences_or_none(self, pseudonym: str) -> Preferences | None:
         """Like get_preferences, but a database outage is logged and gives None (answer with defaults)."""
@@ -197,7 +197,7 @@ class Database:
                 {"language": language, "region": region, "last_seen": now},
             )
 
-        await self._run(work)
+        await self.in_transaction(work)
 
     async def remember_chat(self, pseudonym: str, chat_id: int) -> None:
         """Record where to send this user's replies and mark them seen now (creates the user if new)."""
@@ -217,7 +217,7 @@ class Database:
                 {"chat_id": chat_id, "last_seen": now},
             )
 
-        await self._run(work)
+        await self.in_transaction(work)
 
     async def chat_id_for(self, pseudonym: str) -> int | None:
         """The Telegram chat to send this user's replies to, or None if unknown."""
@@ -226,7 +226,7 @@ class Database:
         def work(conn: Connection) -> int | None:
             return conn.execute(sa.select(chats.c.chat_id).where(chats.c.pseudonym == pseudonym)).scalar()
 
-        return await self._run(work)
+        return await self.in_transaction(work)
 
     async def forget(self, pseudonym: str) -> int:
         """Delete everything stored about a user, Rasa's conversation events included; the number of rows."""
@@ -239,7 +239,7 @@ class Database:
                 deleted += conn.execute(sa.delete(RASA_EVENTS).where(RASA_EVENTS.c.sender_id == pseudonym)).rowcount
             return deleted
 
-        return await self._run(work)
+        return await self.in_transaction(work)
 
     async def purge(self, older_than_days: int | None = None) -> dict[str, int]:
         """Delete rows not seen for the retention period (default: this database's); rows deleted per table.
@@ -270,7 +270,7 @@ class Database:
                 ).rowcount
             return counts
 
-        return await self._run(work)
+        return await self.in_transaction(work)
 
 
 async def safe(operation: Awaitable[T], default: T, what: str) -> T:

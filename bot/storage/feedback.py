@@ -35,7 +35,7 @@ async def add_feedback(db: Database, topic: str, language: str, region: str, hel
     def work(conn: Connection) -> None:
         conn.execute(sa.insert(table).values(**values))
 
-    await db._run(work)
+    await db.in_transaction(work)
 
 
 async def add_question(db: Database, text: str, language: str, region: str, nearest_topic: str, reason: str) -> None:
@@ -49,7 +49,7 @@ async def add_question(db: Database, text: str, language: str, region: str, near
     def work(conn: Connection) -> None:
         conn.execute(sa.insert(table).values(**values))
 
-    await db._run(work)
+    await db.in_transaction(work)
 
 
 @dataclass(frozen=True)
