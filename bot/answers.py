@@ -154,3 +154,15 @@ def suggestions_reply(content: Content, region: str, lang: str, topic_ids: list[
     buttons = [Button(topic_title(content, region, lang, t), topic_payload(t)) for t in topic_ids]
     buttons.append(person_button(content, lang))
     return Reply([content.text(lang, "fallback.did_you_mean")], buttons)
+
+
+def emergency_text(content: Content, region: str, lang: str) -> str:
+    """Call the emergency number now, then the region's other help lines (or where to ask if none)."""
+    reg = content.region(region)
+    lines = [content.text(lang, "hotline.line", number=h.number, label=h.label.get(lang) or h.label.get("en", ""))
+             for h in reg.hotlines if h.number != reg.emergency]
+    if reg.emergency:
+        return "\n".join([content.text(lang, "handoff.urgent.call_now", number=reg.emergency), *lines])
+    if lines:
+        return "\n".join([content.text(lang, "handoff.urgent.call_hotlines"), *lines])
+    return content.text(lang, "handoff.no_numbers")

@@ -8,11 +8,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.answers import Button, Reply, contacts, language_menu, menu_button
+from bot.answers import Button, Reply, contacts, emergency_text, language_menu, menu_button
 from bot.content_model import Content
 from bot.content_store import ContentStore
 from bot.detect import Detection, LanguageDetector, letters
 from bot.rasa_client import RasaClient
+from bot.urgent_rules import urgent_topic
 
 log = logging.getLogger(__name__)
 
@@ -32,13 +33,15 @@ class Turn:
     reply: Reply
     suggestions: list[str] = field(default_factory=list)
     forget: bool = False
+    urgent: str | None = None  # the topic of an urgent signal (content/urgent.yml): the reply is the numbers
 
     def as_json(self) -> dict[str, Any]:
         """The `ask --json` record."""
         return {"text": self.text, "language": self.language, "topic": self.topic,
                 "confidence": round(self.confidence, 4), "suggestions": self.suggestions,
                 "reply": self.reply.messages,
-                "buttons": [{"title": b.title, "payload": b.payload} for b in self.reply.buttons]}
+                "buttons": [{"title": b.title, "payload": b.payload} for b in self.reply.buttons],
+                "urgent": self.urgent}
 
 
 def chosen_language(text: str, codes: list[str]) -> str | None:
@@ -118,14 +121,29 @@ class Assistant:
                 messages = await self.client.send(conversation_id, text, metadata)
         except Exception:  # never silent: any failure of Rasa or the actions gets the fallback reply
             log.exception("Rasa failed for one message")
-            return self.unavailable(original, lang)
+            return self._if_urgent(self.unavailable(original, lang), text, content)
         turn = self._turn(original, lang, messages, content)
         if turn is None:
             log.error("Rasa answered without our actions' output (action server down?)")
-            return self.unavailable(original, lang)
+            return self._if_urgent(self.unavailable(original, lang), text, content)
         turn.reply.messages[:0] = [content.text(turn.language, n) for n in notes]
         if turn.forget:
             await self.client.forget(conversation_id)
+            return turn
+        return self._if_urgent(turn, text, content)
+
+    def _if_urgent(self, turn: Turn, text: str, content: Content) -> Turn:
+        """Someone in danger now (an urgent signal, content/urgent.yml) gets the emergency numbers, not information.
+
+        The detected intent names the urgent topic when it is one; otherwise the signal's topic does.
+        """
+        if text.startswith("/"):  # buttons and commands are never urgent
+            return turn
+        signal = urgent_topic(content.urgent, text, prefer=turn.topic)
+        if signal is None:
+            return turn
+        turn.urgent = turn.topic if turn.topic in content.urgent else signal
+        turn.reply = Reply([emergency_text(content, self.region, turn.language)], [menu_button(content, turn.language)])
         return turn
 
     def _turn(self, text: str, lang: str, messages: list[dict[str, Any]], content: Content) -> Turn | None:

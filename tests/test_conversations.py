@@ -184,3 +184,22 @@ async def test_a_conversation_left_paused_is_resumed_and_answered(assistant):
     assert turn.topic == "registration.municipal" and turn.reply.messages
     kinds = [e["event"] for e in await assistant.client.events(cid)]
     assert kinds.index("pause") < kinds.index("resume")
+
+
+@pytest.mark.parametrize("text, lang, topic", [
+    ("Please help, my husband is beating me", "en", "safety.violence"),
+    ("mi jefe me encerró y no me deja salir", "es", "safety.trafficking"),
+])
+async def test_someone_in_danger_gets_the_emergency_numbers_in_any_front_end(assistant, text, lang, topic):
+    from bot.answers import emergency_text
+
+    turn = await assistant.handle(new_id(), text)
+    content = assistant.store.current()
+    assert (turn.language, turn.urgent) == (lang, topic)
+    assert turn.reply.messages == [emergency_text(content, "es-barcelona", lang)]
+    assert "112" in turn.reply.messages[0]
+
+
+async def test_a_question_about_danger_is_answered_not_treated_as_urgent(assistant):
+    turn = await assistant.handle(new_id(), "what are the signs of human trafficking?")
+    assert turn.urgent is None and turn.topic == "safety.trafficking"

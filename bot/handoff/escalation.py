@@ -2,8 +2,8 @@
 
 The Telegram handlers (bot/telegram/handlers.py) ask `after_turn` before sending the assistant's reply:
 
-- a typed message with an urgent signal (content/urgent.yml): emergency numbers, then an urgent case
-  (urgent.py) — also without staff, then the numbers alone;
+- a typed message with an urgent signal (content/urgent.yml; the assistant's turn says so in every
+  front end): emergency numbers, then an urgent case (urgent.py) — without staff, the numbers alone;
 - with staff connected (STAFF_CHAT_ID): the `human_handoff` intent ("I want to talk to a person") opens a
   case like /human; `services.complaint` starts the complaint flow (complaint.py).
 
@@ -31,23 +31,12 @@ def is_urgent(svc: Services, text: str) -> bool:
     return not text.lstrip().startswith("/") and urgent_topic(svc.assistant.store.current().urgent, text) is not None
 
 
-def urgent_topic_of(svc: Services, text: str, turn: Turn) -> str | None:
-    """The urgent topic of a typed message (the detected intent if it is an urgent topic), or None."""
-    if text.lstrip().startswith("/"):  # commands and button payloads are never urgent
-        return None
-    rules = svc.assistant.store.current().urgent
-    signal = urgent_topic(rules, text, prefer=turn.topic)
-    if signal is None:
-        return None
-    return turn.topic if turn.topic in rules else signal
-
-
 async def after_turn(svc: Services, handoff: Handoff | None, bot: Bot, chat_id: int, person: str, text: str,
                      turn: Turn) -> bool:
     """Escalate instead of sending the assistant's reply when the turn calls for it; whether it did."""
     if turn.forget:
         return False
-    topic = urgent_topic_of(svc, text, turn)
+    topic = turn.urgent  # the assistant found an urgent signal (bot/assistant.py)
     if topic is not None:
         if handoff is not None:
             await complaint.drop(handoff, person)  # danger comes first: a complaint being written is left

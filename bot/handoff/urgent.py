@@ -11,29 +11,20 @@ from __future__ import annotations
 
 from telegram import Bot
 
-from bot.answers import Reply, menu_button
-from bot.content_model import Content
+from bot.answers import Reply, emergency_text, menu_button
 from bot.handoff.cases import Kind
 from bot.handoff.relay import Handoff, escalate
 from bot.telegram.render import send_reply
 from bot.telegram.state import Services
 
 
-def emergency_text(content: Content, region: str, lang: str) -> str:
-    """Call the emergency number now, then the region's other help lines (or where to ask if none)."""
-    reg = content.region(region)
-    lines = [content.text(lang, "hotline.line", number=h.number, label=h.label.get(lang) or h.label.get("en", ""))
-             for h in reg.hotlines if h.number != reg.emergency]
-    if reg.emergency:
-        return "\n".join([content.text(lang, "handoff.urgent.call_now", number=reg.emergency), *lines])
-    if lines:
-        return "\n".join([content.text(lang, "handoff.urgent.call_hotlines"), *lines])
-    return content.text(lang, "handoff.no_numbers")
-
-
 async def answer_urgent(svc: Services, handoff: Handoff | None, bot: Bot, chat_id: int, person: str, lang: str,
                         topic: str) -> None:
-    """Send the emergency numbers, then open an urgent case when staff are connected."""
+    """Send the emergency numbers, then open an urgent case when staff are connected.
+
+    The assistant already put the numbers in the turn's reply (bot/assistant.py); they are composed
+    here again without the menu button when staff will write next.
+    """
     content = svc.assistant.store.current()
     buttons = [] if handoff is not None else [menu_button(content, lang)]
     await send_reply(bot, chat_id, Reply([emergency_text(content, svc.region, lang)], buttons), svc.payloads)

@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from bot.answers import HUMAN_PAYLOAD, MENU_PAYLOAD
-from bot.handoff.urgent import emergency_text
+from bot.answers import HUMAN_PAYLOAD, MENU_PAYLOAD, emergency_text
 from bot.telegram.render import escape
 from tests.handoff.conftest import ForumBotApi
 from tests.telegram.conftest import Person, buttons
