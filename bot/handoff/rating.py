@@ -10,7 +10,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.answers import Reply
-from bot.handoff.relay import RATE, RATINGS, Handoff
+from bot.handoff.relay import RATE, RATINGS, Handoff, to_topic
 from bot.telegram.identity import pseudonym
 from bot.telegram.render import send_reply
 
@@ -31,7 +31,7 @@ def rating_of(handoff: Handoff, update: Update) -> tuple[int, int] | None:
 
 async def rate(handoff: Handoff, update: Update, context: ContextTypes.DEFAULT_TYPE, case_id: int,
                rating: int) -> None:
-    """Store the rating (once, for the person's own closed case), drop the buttons and thank them."""
+    """Store the rating (once, for the person's own closed case), drop the buttons, thank them, tell staff."""
     query, chat = update.callback_query, update.effective_chat
     assert query is not None and chat is not None and update.effective_user is not None
     with contextlib.suppress(TelegramError):
@@ -46,3 +46,8 @@ async def rate(handoff: Handoff, update: Update, context: ContextTypes.DEFAULT_T
     content = handoff.services.assistant.store.current()
     await send_reply(context.bot, chat.id, Reply([content.text(lang, "handoff.case.rated")]),
                      handoff.services.payloads)
+    if case is not None and case.forum_topic_id is not None:  # staff see how it went (closed topic: admins post)
+        try:
+            await to_topic(handoff, context.bot, case, handoff.staff_text("handoff.staff.rated", rating=rating))
+        except TelegramError:
+            log.warning("Could not tell staff the rating of case %s", case.id, exc_info=True)

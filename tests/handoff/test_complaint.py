@@ -13,16 +13,13 @@ from bot.storage.models import utcnow
 from bot.telegram.identity import pseudonym
 from bot.telegram.render import escape
 from tests.handoff.conftest import ForumBotApi
+from tests.helpers.handoff import text_of
 from tests.telegram.conftest import SECRET, Person, buttons
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 COMPLAINT = "quiero poner una queja contra el centro de salud, me trataron mal"
 ANSWERS = ("el centro de salud", "Raval, Barcelona", "no me quisieron atender sin la tarjeta sanitaria")
-
-
-def text_of(content: Any, lang: str, string_id: str, **values: Any) -> str:
-    return escape(content.text(lang, string_id, **values))
 
 
 def rows(app: Any, table: str) -> list[Any]:

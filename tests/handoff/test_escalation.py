@@ -7,26 +7,17 @@ import uuid
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 
 from bot.answers import HUMAN_PAYLOAD, MENU_PAYLOAD, emergency_text
 from bot.telegram.render import escape
 from tests.handoff.conftest import ForumBotApi
+from tests.helpers.handoff import cases, text_of
 from tests.telegram.conftest import Person, buttons
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 NOT_UNDERSTOOD = ("the purple elephant sings loudly on tuesdays",  # the model: nlu_fallback
                   "who won the football match yesterday")  # the model: out_of_scope
-
-
-def text_of(content: Any, lang: str, string_id: str, **values: Any) -> str:
-    return escape(content.text(lang, string_id, **values))
-
-
-def cases(app: Any) -> list[Any]:
-    with app.bot_data["services"].storage.db.engine.connect() as conn:
-        return list(conn.execute(sa.text("SELECT * FROM cases ORDER BY id")).mappings())
 
 
 @pytest.fixture

@@ -76,9 +76,12 @@ async def test_full_handoff_in_burmese(handoff_bot, forum_api: ForumBotApi, assi
             ("user", True), ("staff", True), ("staff", True)]
         assert [e["event"] for e in await assistant.client.events(me)][-1] == "resume"  # Rasa resumed
 
+        since = forum_api.mark()
         [thanks] = await person.press(rate, f"{RATE}1:5", count=1)
         assert thanks["text"] == text_of(content, "my", "handoff.case.rated")
         assert cases(app)[0]["rating"] == 5
+        [told] = await forum_api.wait_in_topic(thread, since, 1)  # staff see the rating in the case's topic
+        assert told["text"] == text_of(content, "en", "handoff.staff.rated", rating=5)
         assert not buttons(forum_api.stored_message(5101, rate["message_id"]))  # rated once
 
         answer = await person.say("အလုပ်ပါမစ် ဘယ်လို လျှောက်ရမလဲ")  # the assistant answers again
