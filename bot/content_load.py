@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-import string
 from pathlib import Path
 from typing import Any
 
+from bot.content_checker import Checker
 from bot.content_model import (
     GLOBAL,
     MESSAGE_HARD_LIMIT,
@@ -18,14 +18,13 @@ from bot.content_model import (
     STATUSES,
     Content,
     Hotline,
-    MenuCategory,
     Region,
     Source,
     Topic,
     Translation,
 )
+from bot.content_strings import load_menu, load_ui, load_urgent
 from bot.languages import load_languages
-from bot.urgent_rules import URGENT_FILE, parse_urgent
 from bot.yamlfile import DataError, Problem, YamlDoc, read_yaml
 
 REGION_FILE = "region.yml"
@@ -45,27 +44,6 @@ def fingerprint(content_dir: Path) -> str:
         st = p.stat()
         h.update(f"{p}:{st.st_size}:{st.st_mtime_ns}\n".encode())
     return h.hexdigest()
-
-
-class _Checker:
-    def __init__(self, content_dir: Path):
-        self.dir = content_dir
-        self.problems: list[Problem] = []
-
-    def rel(self, path: Path) -> str:
-        return str(path.relative_to(self.dir.parent)) if path.is_relative_to(self.dir.parent) else str(path)
-
-    def add(self, doc: YamlDoc, keys: tuple[str | int, ...], message: str, fix: str,
-            severity: str = "error") -> None:
-        field = ".".join(str(k) for k in keys)
-        self.problems.append(Problem(self.rel(doc.path), field, message, fix, doc.line(*keys), severity))
-
-    def read(self, path: Path) -> YamlDoc | None:
-        try:
-            return read_yaml(path, self.rel(path))
-        except DataError as exc:
-            self.problems.extend(exc.problems)
-            return None
 
 
 def _as_date(value: Any) -> dt.date | None:
@@ -89,7 +67,7 @@ def _is_month_or_date(value: Any) -> bool:
     )
 
 
-def _load_topic(ck: _Checker, doc: YamlDoc, region: str, topic_ids: list[str],
+def _load_topic(ck: Checker, doc: YamlDoc, region: str, topic_ids: list[str],
                 langs: list[str]) -> Topic | None:
     d = doc.data
     if not isinstance(d, dict):
@@ -157,7 +135,7 @@ def _load_topic(ck: _Checker, doc: YamlDoc, region: str, topic_ids: list[str],
                  valid_until, ck.rel(doc.path))
 
 
-def _load_translation(ck: _Checker, doc: YamlDoc, lang: str, tr: Any) -> Translation | None:
+def _load_translation(ck: Checker, doc: YamlDoc, lang: str, tr: Any) -> Translation | None:
     keys: tuple[str | int, ...] = ("translations", lang)
     if not isinstance(tr, dict):
         ck.add(doc, keys, "A translation needs title, status and messages.", "See docs/content-format.md.")
@@ -198,7 +176,7 @@ def _load_translation(ck: _Checker, doc: YamlDoc, lang: str, tr: Any) -> Transla
                        _date_text(tr.get("reviewed")), recorded or "")
 
 
-def _load_region(ck: _Checker, doc: YamlDoc, region: str, langs: list[str]) -> Region | None:
+def _load_region(ck: Checker, doc: YamlDoc, region: str, langs: list[str]) -> Region | None:
     d = doc.data
     if not isinstance(d, dict) or d.get("region") != region:
         ck.add(doc, ("region",), f"region.yml must start with 'region: {region}'.", f"Write region: {region}.")
@@ -223,70 +201,6 @@ def _load_region(ck: _Checker, doc: YamlDoc, region: str, langs: list[str]) -> R
     return Region(region, name, emergency, tuple(hotlines))
 
 
-def _load_ui(ck: _Checker, langs: list[str]) -> dict[str, dict[str, str]]:
-    ui: dict[str, dict[str, str]] = {}
-    docs: dict[str, YamlDoc] = {}
-    for lang in langs:
-        path = ck.dir / "ui" / f"{lang}.yml"
-        if not path.exists():
-            ck.problems.append(Problem(ck.rel(path), "", f"UI strings for {lang} are missing.",
-                                       "Copy content/ui/en.yml to this name and translate it."))
-            continue
-        doc = ck.read(path)
-        if doc is None:
-            continue
-        if not isinstance(doc.data, dict) or not all(isinstance(v, str) for v in doc.data.values()):
-            ck.add(doc, (), "UI strings must be 'id: text' lines.", "Compare with content/ui/en.yml.")
-            continue
-        docs[lang], ui[lang] = doc, dict(doc.data)
-    reference = ui.get("en", {})
-    for lang, strings in ui.items():
-        for sid, text in reference.items():
-            if sid not in strings:
-                ck.add(docs[lang], (), f"String {sid!r} is missing.", f"Add {sid}: with the {lang} text (see en.yml).")
-            elif _placeholders(strings[sid]) != _placeholders(text):
-                ck.add(docs[lang], (sid,), f"String {sid!r} has placeholders {sorted(_placeholders(strings[sid]))}, "
-                       f"English has {sorted(_placeholders(text))}.", "Keep the {names} exactly as in en.yml.")
-    return ui
-
-
-def _placeholders(text: str) -> set[str]:
-    try:
-        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
-    except ValueError:
-        return {"<unbalanced braces>"}
-
-
-def _load_menu(ck: _Checker, topic_ids: list[str]) -> list[MenuCategory]:
-    doc = ck.read(ck.dir / "menu.yml")
-    if doc is None:
-        return []
-    cats = []
-    for i, c in enumerate((doc.data or {}).get("categories") or []):
-        if not isinstance(c, dict) or not isinstance(c.get("id"), str):
-            ck.add(doc, ("categories", i), "A category needs an id and topics.", "See content/menu.yml.")
-            continue
-        if not re.fullmatch(r"[a-z][a-z0-9_]*", c["id"]):
-            ck.add(doc, ("categories", i, "id"), f"{c['id']!r} is not a usable category id.",
-                   "Use lower-case letters, digits and _ only, e.g. papers or daily_life.")
-        for j, t in enumerate(c.get("topics") or []):
-            if t not in topic_ids:
-                ck.add(doc, ("categories", i, "topics", j), f"{t!r} is not a topic id.",
-                       "Use ids from content/topics.yml.")
-        cats.append(MenuCategory(c["id"], tuple(c.get("topics") or [])))
-    return cats
-
-
-def _load_urgent(ck: _Checker, topic_ids: list[str], langs: list[str]) -> dict[str, dict[str, tuple[str, ...]]]:
-    """The urgent signals (content/urgent.yml, optional; bot/urgent_rules.py)."""
-    path = ck.dir / URGENT_FILE
-    doc = ck.read(path) if path.exists() else None
-    if doc is None:
-        return {}
-    return parse_urgent(doc.data, topic_ids, langs,
-                        lambda keys, message, fix, severity: ck.add(doc, keys, message, fix, severity))
-
-
 def load_content(content_dir: Path, today: dt.date | None = None) -> Content:
     """Load and check all content; raise DataError listing every error found."""
     content, problems = check_content(content_dir, today)
@@ -304,7 +218,7 @@ def check_content(content_dir: Path, today: dt.date | None = None) -> tuple[Cont
     in them still raises DataError.
     """
     today = today or dt.date.today()
-    ck = _Checker(content_dir)
+    ck = Checker(content_dir)
     languages = load_languages(content_dir)
     langs = [lang.code for lang in languages]
     topics_doc = read_yaml(content_dir / "topics.yml")
@@ -345,9 +259,9 @@ def check_content(content_dir: Path, today: dt.date | None = None) -> tuple[Cont
             if topic.expired(today):
                 ck.problems.append(Problem(topic.path, "valid_until", f"Expired on {topic.valid_until}; not served.",
                                            "Check the facts, update them and move valid_until.", None, "warning"))
-    ui = _load_ui(ck, langs)
-    menu = _load_menu(ck, topic_ids)
-    urgent = _load_urgent(ck, topic_ids, langs)
+    ui = load_ui(ck, langs)
+    menu = load_menu(ck, topic_ids)
+    urgent = load_urgent(ck, topic_ids, langs)
     content = Content(languages, topic_ids, conversation, regions, topics, ui, menu,
                       fingerprint(content_dir), [str(p) for p in ck.problems], urgent)
     return content, ck.problems

@@ -6,11 +6,11 @@ check``; each problem names the line and says what to do.
 
 from __future__ import annotations
 
-import string
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.content_model import GLOBAL, Content
+from bot.content_strings import placeholders
 from bot.yamlfile import DataError, Problem, YamlDoc, read_yaml
 
 LEAFLET_FILE = "leaflet.yml"
@@ -40,13 +40,6 @@ class LeafletSpec:
         """A label in lang (English if missing there), with its placeholders filled."""
         template = self.labels.get(lang, {}).get(label_id) or self.labels.get(SOURCE_LANGUAGE, {}).get(label_id, "")
         return template.format(**values)
-
-
-def _placeholders(text: str) -> set[str]:
-    try:
-        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
-    except ValueError:
-        return {"<unbalanced braces>"}
 
 
 def _topic_problems(doc: YamlDoc, shown: str, content: Content, raw: object) -> tuple[dict[str, tuple[str, ...]],
@@ -95,7 +88,7 @@ def _label_problems(doc: YamlDoc, shown: str, content: Content, raw: object) -> 
                 problems.append(Problem(shown, f"labels.{lang}.{label_id}",
                                         f"The {lang} label {label_id!r} is missing.",
                                         f"Add {label_id}: with the {lang} text (see the en block).", where))
-            elif _placeholders(text) != needed:
+            elif placeholders(text) != needed:
                 names = ", ".join("{" + n + "}" for n in sorted(needed)) or "none"
                 problems.append(Problem(shown, f"labels.{lang}.{label_id}",
                                         f"The {lang} label {label_id!r} has the wrong {{names}}.",
