@@ -4,41 +4,40 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 REPO = Path(__file__).resolve().parent.parent
+N = TypeVar("N", int, float)
 
 
 class SettingsError(Exception):
     """A configuration value is wrong; the message says which and how to fix it."""
 
 
-def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
+def _number(env: Mapping[str, str], name: str, default: N, parse: Callable[[str], N], what: str,
+            ok: Callable[[N], bool], bound: str) -> N:
+    """The variable parsed as a number (default if unset); SettingsError if it is not one or out of bounds."""
     raw = env.get(name, "")
     if not raw:
         return default
     try:
-        value = int(raw)
+        value = parse(raw)
     except ValueError:
-        raise SettingsError(f"{name} must be a whole number, not {raw!r}.") from None
-    if value < minimum:
-        raise SettingsError(f"{name} must be at least {minimum}.")
+        raise SettingsError(f"{name} must be {what}, not {raw!r}.") from None
+    if not ok(value):
+        raise SettingsError(f"{name} must be {bound}.")
     return value
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 1) -> int:
+    return _number(env, name, default, int, "a whole number", lambda v: v >= minimum, f"at least {minimum}")
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name, "")
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise SettingsError(f"{name} must be a number of seconds, not {raw!r}.") from None
-    if not value > 0:
-        raise SettingsError(f"{name} must be more than 0 seconds.")
-    return value
+    return _number(env, name, default, float, "a number of seconds", lambda v: v > 0, "more than 0 seconds")
 
 
 def _chat_id(env: Mapping[str, str], name: str) -> int | None:

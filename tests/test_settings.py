@@ -34,3 +34,21 @@ def test_bot_username_for_leaflet_links():
     assert Settings.from_env({"BOT_USERNAME": " @MigrantHelpBot "}).bot_username == "MigrantHelpBot"
     with pytest.raises(SettingsError, match="BOT_USERNAME"):
         Settings.from_env({"BOT_USERNAME": "https://t.me/x"})
+
+
+@pytest.mark.parametrize("name, value, message", [
+    ("RETENTION_DAYS", "ninety", "RETENTION_DAYS must be a whole number, not 'ninety'."),
+    ("RETENTION_DAYS", "0", "RETENTION_DAYS must be at least 1."),
+    ("MAX_MESSAGE_CHARS", "10", "MAX_MESSAGE_CHARS must be at least 50."),
+    ("RASA_TIMEOUT", "soon", "RASA_TIMEOUT must be a number of seconds, not 'soon'."),
+    ("RASA_TIMEOUT", "-1", "RASA_TIMEOUT must be more than 0 seconds."),
+])
+def test_bad_numbers_say_what_is_expected(name: str, value: str, message: str):
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({name: value})
+    assert str(caught.value) == message
+
+
+def test_unset_numbers_take_their_defaults():
+    settings = Settings.from_env({})
+    assert (settings.retention_days, settings.max_message_chars, settings.rasa_timeout) == (90, 1000, 10.0)
