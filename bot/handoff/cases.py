@@ -236,6 +236,11 @@ class CaseStore:
         queued = [c for c in await self.open_cases() if c.state is State.QUEUED and c.route == case.route]
         return next((i for i, c in enumerate(queued, 1) if c.id == case.id), None)
 
+    async def mark_urgent(self, case_id: int, topic: str) -> Case | None:
+        """Make a case urgent (the top of its queue), keeping its topic if it has one."""
+        await self._update(case_id, kind=Kind.URGENT.value, topic=sa.func.coalesce(CASES.c.topic, topic))
+        return await self.get(case_id)
+
     async def _update(self, case_id: int, **values: object) -> None:
         def work(conn: Connection) -> None:
             conn.execute(sa.update(CASES).where(CASES.c.id == case_id).values(last_seen=utcnow(), **values))

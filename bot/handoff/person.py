@@ -25,6 +25,7 @@ from bot.handoff.relay import (
     escalate,
     from_person_message,
 )
+from bot.handoff.urgent import urgent_during_case
 from bot.storage.db import safe
 from bot.telegram.handlers import telegram_language
 from bot.telegram.identity import pseudonym
@@ -62,6 +63,8 @@ async def from_person(handoff: Handoff, update: Update, context: ContextTypes.DE
     if command == BOT_COMMAND:
         await close(handoff, context.bot, case, closed_by=None)
         return True
+    if message.text and not message.text.startswith("/"):  # someone in danger: the numbers first, the case urgent
+        case = await urgent_during_case(handoff, context.bot, case, message.text)
     return await from_person_message(handoff, context.bot, case, message)  # text, photo, document: to staff
 
 

@@ -1,4 +1,4 @@
-"""Urgent messages: the emergency numbers at once, then an urgent case for staff.
+"""Urgent messages: the emergency numbers at once, then an urgent case for staff (or an open case made urgent).
 
 A typed message with an urgent signal (content/urgent.yml, bot/urgent_rules.py) — someone locked in,
 beaten, not breathing — is not answered with information: the person first gets the region's emergency
@@ -9,13 +9,18 @@ the numbers are the whole answer.
 
 from __future__ import annotations
 
+import contextlib
+
 from telegram import Bot
+from telegram.error import TelegramError
 
 from bot.answers import Reply, emergency_text, menu_button
-from bot.handoff.cases import Kind
-from bot.handoff.relay import Handoff, escalate
+from bot.handoff.card import mentions, topic_name
+from bot.handoff.cases import Case, Kind
+from bot.handoff.relay import Handoff, escalate, to_topic
 from bot.telegram.render import send_reply
 from bot.telegram.state import Services
+from bot.urgent_rules import urgent_topic
 
 
 async def answer_urgent(svc: Services, handoff: Handoff | None, bot: Bot, chat_id: int, person: str, lang: str,
@@ -30,3 +35,29 @@ async def answer_urgent(svc: Services, handoff: Handoff | None, bot: Bot, chat_i
     await send_reply(bot, chat_id, Reply([emergency_text(content, svc.region, lang)], buttons), svc.payloads)
     if handoff is not None:
         await escalate(handoff, bot, chat_id, person, lang, Kind.URGENT, topic)
+
+
+async def urgent_during_case(handoff: Handoff, bot: Bot, case: Case, text: str) -> Case:
+    """An urgent signal written while a case is open: the numbers at once, and the case becomes urgent.
+
+    The person gets the emergency numbers before anything else; a case that was not urgent moves to
+    the top of its queue, its topic is renamed (`… · URGENT`) and staff on duty are told and mentioned.
+    The message itself is then relayed as usual (by the caller).
+    """
+    svc = handoff.services
+    content = svc.assistant.store.current()
+    topic = urgent_topic(content.urgent, text, prefer=case.topic)
+    if topic is None:
+        return case
+    chat_id = await svc.storage.db.chat_id_for(case.pseudonym)
+    if chat_id is not None:
+        await send_reply(bot, chat_id, Reply([emergency_text(content, case.region, case.language)]), svc.payloads)
+    if case.kind is Kind.URGENT:
+        return case
+    case = await handoff.cases.mark_urgent(case.id, topic) or case
+    if case.forum_topic_id is not None:
+        with contextlib.suppress(TelegramError):
+            await bot.edit_forum_topic(handoff.staff_chat_id, case.forum_topic_id, name=topic_name(handoff, case))
+        await to_topic(handoff, bot, case, handoff.staff_text("handoff.staff.now_urgent", topic=case.topic),
+                       html_tail=mentions(handoff, case.route))
+    return case

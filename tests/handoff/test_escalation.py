@@ -129,3 +129,33 @@ async def test_without_staff_an_urgent_message_gets_the_emergency_numbers(handof
     assert numbers["text"] == escape(emergency_text(content, "es-barcelona", "en"))
     assert numbers["text"].startswith(text_of(content, "en", "handoff.urgent.call_now", number="112"))
     assert forum_api.topics() == []
+
+
+async def test_danger_written_during_an_open_case_gets_the_numbers_and_makes_it_urgent(
+        handoff_bot, forum_api: ForumBotApi, assistant):
+    from tests.helpers.handoff import escalate
+
+    content = assistant.store.current()
+    person = Person(forum_api, 6011, "en")
+    danger = "Please help, my husband is beating me"
+    async with handoff_bot() as app:
+        _, _, thread = await escalate(forum_api, person)
+        assert cases(app)[0]["kind"] == "request"
+        since = forum_api.mark()
+        [numbers] = await person.say(danger, count=1)
+        assert numbers["text"] == escape(emergency_text(content, "es-barcelona", "en"))
+        note, relayed = await forum_api.wait_in_topic(thread, since, 2)
+        assert note["text"].startswith(content.text("en", "handoff.staff.now_urgent", topic="safety.violence"))
+        assert relayed["text"] == danger  # the message still reaches staff
+        calls = person_calls(forum_api, 6011, since)
+        assert calls.index("to person") < calls.index("editforumtopic")  # the numbers before anything else
+        [renamed] = forum_api.called("editForumTopic", since)
+        assert renamed.params["name"].startswith("#1 · en · safety.violence") and "urgent" in renamed.params[
+            "name"].lower()
+        [case] = cases(app)
+        assert (case["kind"], case["topic"], case["state"]) == ("urgent", "safety.violence", "queued")
+        since = forum_api.mark()  # already urgent: the numbers again, no second note
+        [again] = await person.say("he is beating me again", count=1)
+        assert again["text"] == numbers["text"]
+        [relayed] = await forum_api.wait_in_topic(thread, since, 1)
+        assert relayed["text"] == "he is beating me again" and not forum_api.called("editForumTopic", since)
