@@ -118,7 +118,7 @@ async def _question_behind(svc: Services, user_id: int, topic: str) -> tuple[str
     return None
 
 
-async def after_turn(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str, turn: Turn) -> list[Button]:
+async def after_turn(context: ContextTypes.DEFAULT_TYPE, text: str, turn: Turn) -> list[Button]:
     """Keep a typed question the assistant could not answer well; the 👍 👎 row for a topic answer (or none)."""
     svc = services(context)
     content = svc.assistant.store.current()

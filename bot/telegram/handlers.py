@@ -88,7 +88,7 @@ async def _ask(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, cu
         await svc.storage.set_language(person, chat_id, turn.language)
     if await escalate_after_turn(svc, handoff, context.bot, chat_id, person, text, turn):
         return
-    feedback_row = await after_turn(context, chat_id, text, turn)  # keeps unanswered questions; 👍 👎 row
+    feedback_row = await after_turn(context, text, turn)  # keeps unanswered questions; 👍 👎 row
     await send_reply(context.bot, chat_id, turn.reply, svc.payloads, feedback_row)
 
 
