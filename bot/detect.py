@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections import Counter
@@ -34,6 +35,8 @@ SCRIPTS: dict[str, tuple[tuple[int, int], ...]] = {
 }
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 CONFIDENT = 0.75  # a detection at least this sure may switch the conversation language
+SMOOTHING = 0.5  # added to every word count of the word model
+MIN_WORDS_TO_BE_SURE = 2  # between languages of one script, a single word never switches
 
 
 def script_of(ch: str) -> str:
@@ -64,17 +67,18 @@ class Detection:
         return self.lang is not None and self.confidence >= CONFIDENT
 
 
-def _vocabulary(nlu_dir: Path, codes: Iterable[str]) -> dict[str, set[str]]:
-    vocab: dict[str, set[str]] = {}
+def _word_counts(nlu_dir: Path, codes: Iterable[str]) -> dict[str, Counter[str]]:
+    """How often each word occurs in each language's NLU examples."""
+    counts: dict[str, Counter[str]] = {}
     for code in codes:
-        words: set[str] = set()
+        words: Counter[str] = Counter()
         for path in sorted((nlu_dir / code).glob("*.yml")):
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             for block in data.get("nlu") or []:
                 for line in str(block.get("examples", "")).splitlines():
                     words.update(w.lower() for w in _WORD.findall(line.lstrip("- ")))
-        vocab[code] = words
-    return vocab
+        counts[code] = words
+    return counts
 
 
 class LanguageDetector:
@@ -85,11 +89,14 @@ class LanguageDetector:
         self.by_script: dict[str, list[str]] = {}
         for lang in languages:
             self.by_script.setdefault(lang.script, []).append(lang.code)
-        self.vocab = _vocabulary(nlu_dir, [x.code for x in languages])
+        self.counts = _word_counts(nlu_dir, [x.code for x in languages])
+        self.vocab = {code: set(words) for code, words in self.counts.items()}
         word_langs: Counter[str] = Counter()
         for words in self.vocab.values():
             word_langs.update(words)
         self.word_langs = word_langs
+        self.totals = {code: sum(words.values()) for code, words in self.counts.items()}
+        self.vocabulary_size = len(word_langs)
 
     @cached_property
     def _lingua(self):  # type: ignore[no-untyped-def]
@@ -102,6 +109,21 @@ class LanguageDetector:
         for cv in self._lingua.compute_language_confidence_values(text):
             scores[cv.language.iso_code_639_1.name.lower()] = cv.value
         return scores
+
+    def _word_model(self, words: list[str], codes: list[str]) -> dict[str, float]:
+        """How likely each language is to have written these words, as shares among codes.
+
+        A word-unigram model of each language's NLU examples (add-half smoothing): words that occur
+        in several languages' examples still count for the language that uses them most.
+        """
+        if not words:
+            return {c: 1 / len(codes) for c in codes}
+        logs = {c: sum(math.log((self.counts[c][w] + SMOOTHING) / (self.totals[c] + SMOOTHING * self.vocabulary_size))
+                       for w in words) for c in codes}
+        top = max(logs.values())
+        odds = {c: math.exp(v - top) for c, v in logs.items()}
+        total = sum(odds.values())
+        return {c: v / total for c, v in odds.items()}
 
     def _vocab_scores(self, words: list[str], codes: list[str]) -> dict[str, float]:
         if not words:
@@ -131,9 +153,20 @@ class LanguageDetector:
         best_other = max(((v, k) for k, v in lingua.items() if k not in candidates), default=(0.0, ""))
         if best_other[0] >= 0.6 and len(words) >= 3 and max(vocab.values()) < 0.34:
             return Detection(None, best_other[0], unsupported=True)
-        total = sum(lingua.get(c, 0.0) for c in candidates) or 1.0
-        combined = {c: 0.5 * lingua.get(c, 0.0) / total + 0.5 * vocab[c] for c in candidates}
         if len(candidates) == 1:
-            return Detection(candidates[0], min(1.0, share * (0.5 + combined[candidates[0]])))
+            total = sum(lingua.get(c, 0.0) for c in candidates) or 1.0
+            alone = 0.5 * lingua.get(candidates[0], 0.0) / total + 0.5 * vocab[candidates[0]]
+            return Detection(candidates[0], min(1.0, share * (0.5 + alone)))
+        combined = _combine(lingua, self._word_model(words, candidates), candidates)
         lang = max(combined, key=lambda c: combined[c])
-        return Detection(lang, combined[lang] * share)
+        sure = combined[lang] * share
+        if len(words) < MIN_WORDS_TO_BE_SURE:
+            sure /= 2  # "ok", "sale", "no": words several languages share; enough to start in, not to switch
+        return Detection(lang, sure)
+
+
+def _combine(lingua: dict[str, float], words: dict[str, float], candidates: list[str]) -> dict[str, float]:
+    """Each candidate's share of lingua's confidence averaged with its share from our word model."""
+    lingua_total = sum(lingua.get(c, 0.0) for c in candidates)
+    return {c: 0.5 * (lingua.get(c, 0.0) / lingua_total if lingua_total else 1 / len(candidates))
+            + 0.5 * words[c] for c in candidates}

@@ -51,3 +51,28 @@ def test_switching_needs_confidence():
     assert pick_language(Detection("es", 0.4), "en") == "en"
     assert pick_language(Detection(None, 0.0), "ar") == "ar"
     assert pick_language(Detection(None, 0.0), None) == "en"
+
+
+def _held_out(lang: str) -> list[str]:
+    import yaml
+
+    blocks = yaml.safe_load((REPO / "tests" / "nlu" / f"{lang}.yml").read_text(encoding="utf-8"))["nlu"]
+    return [x[2:].strip() for b in blocks for x in b["examples"].splitlines() if x.strip().startswith("- ")]
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "fr", "ar"])
+def test_a_question_in_another_language_is_sure_enough_to_switch(detector: LanguageDetector, lang: str):
+    """Held-out questions (never used for anything else here): most are sure enough to switch, none wrongly."""
+    questions = _held_out(lang)
+    found = [detector.detect(q) for q in questions]
+    wrong = [(q, d) for q, d in zip(questions, found) if d.confident and d.lang != lang]
+    sure = sum(d.confident and d.lang == lang for d in found) / len(questions)
+    print(f"{lang}: {sure:.2f} of {len(questions)} held-out questions sure enough to switch")
+    assert not wrong, f"would switch to the wrong language: {wrong[:5]}"
+    assert sure >= 0.85, f"{lang}: only {sure:.2f} sure enough to switch"
+
+
+def test_one_word_is_not_enough_to_switch(detector: LanguageDetector):
+    for word in ("ok", "okey", "hola", "sale", "merci"):
+        assert not detector.detect(word).confident, word
+    assert detector.detect("how do I get a health card to see a doctor").confident
