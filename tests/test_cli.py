@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -9,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bot.content_load import load_content
 from bot.settings import REPO
 
 
@@ -19,8 +21,11 @@ def _bot(args: list[str], env: dict[str, str] | None = None, stdin: str | None =
 
 
 def test_ask_batch_prints_one_json_object_per_line_in_order(model_path: Path, tmp_path: Path):
+    vague = ["xqzv blorp", "asdkj qwpoe zxcmn", "bla bla", "what about the thing"]
     questions = ["¿Puedo empadronarme sin contrato de alquiler?", "", "أين أجد طبيبا؟",
-                 "ကလေးကို ကျောင်းအပ်ချင်တယ်", "😀", "Je cherche des cours de catalan"]
+                 "ကလေးကို ကျောင်းအပ်ချင်တယ်", "😀", "Je cherche des cours de catalan",
+                 "ลูกฉันไม่มีเอกสาร เข้าเรียนได้ไหม", "600 000 016 123", "Где я могу найти врача для моего ребёнка?",
+                 "<b>hola</b> *padron* _now_ [x](y)", "I need a doctor for my daughter. " * 310, *vague]
     batch = tmp_path / "questions.txt"
     batch.write_text("\n".join(questions) + "\n", encoding="utf-8")
     result = _bot(["ask", "--json", "--batch", str(batch)])
@@ -29,11 +34,24 @@ def test_ask_batch_prints_one_json_object_per_line_in_order(model_path: Path, tm
     assert [r["text"] for r in records] == questions
     for r in records:
         assert set(r) >= {"text", "language", "topic", "confidence", "suggestions", "reply"}
-        assert r["reply"] and 0.0 <= r["confidence"] <= 1.0
+        assert r["reply"] and all(m.strip() for m in r["reply"]) and 0.0 <= r["confidence"] <= 1.0
+    content = load_content(REPO / "content", dt.date.today())
     assert (records[0]["language"], records[0]["topic"]) == ("es", "registration.municipal")
-    assert records[2]["language"] == "ar"
-    assert records[3]["language"] == "my"
-    assert records[5]["language"] == "fr"
+    padron = content.topic("es-barcelona", "registration.municipal")
+    assert records[0]["reply"][0] == padron.translations["es"].messages[0]
+    assert [r["language"] for r in records[2:4]] == ["ar", "my"]
+    assert records[1]["reply"] == [content.text("en", "error.empty")]
+    assert records[4]["reply"] == [content.text("en", "error.no_text")]
+    assert (records[5]["language"], records[6]["language"]) == ("fr", "th")
+    assert records[6]["topic"] == "education.school"
+    assert records[7]["reply"] == [content.text("en", "error.digits_only")]
+    assert records[8]["language"] == "en" and all(x.name in records[8]["reply"][0] for x in content.languages)
+    assert records[10]["reply"][0] == content.text("en", "error.too_long")
+    fallbacks = [r for r in records[-len(vague):] if r["topic"] == "nlu_fallback"]
+    assert fallbacks, "no vague question led to 'did you mean'"
+    for r in fallbacks:
+        assert r["reply"] == [content.text(r["language"], "fallback.did_you_mean")]
+        assert 2 <= len(r["suggestions"]) <= 3 and set(r["suggestions"]) <= set(content.topic_ids)
 
 
 def test_ask_single_with_lang(model_path: Path):
