@@ -6,7 +6,7 @@
   1-5 rating after a case), `person.py` (open a case, relay the person's messages, /bot) and `staff.py`
   (claim, transfer, close, staff replies; `staff_commands.py`: /queue, /note, /answer);
 - `relay.py`: the core they use: open a case (forum topic + summary card, Rasa paused), deliver messages
-  (text, photos, documents), close (Rasa resumed); `card.py`: what staff and the waiting person are shown.
+  (text and media), close (Rasa resumed); `card.py`: what staff and the waiting person are shown.
 - `escalation.py`: after the assistant's turn (bot/telegram/handlers.py), escalate instead of answering:
   `urgent.py` (emergency numbers first, then an urgent case), a typed request for a person, and
   `complaint.py` (three questions, then a reference number and a complaint case).

@@ -24,7 +24,9 @@ from bot.storage.models import CaseMessage as MessageRow
 from bot.storage.models import utcnow
 
 SUPERVISOR = "supervisor"  # a route: the case goes to supervisors, whatever its language
-PHOTO, DOCUMENT = "photo", "document"  # media kinds of case messages
+# Media kinds of case messages (a Telegram Message attribute each), and those that carry a caption.
+MEDIA_KINDS = ("photo", "document", "voice", "audio", "video", "video_note", "sticker")
+CAPTIONED = frozenset({"photo", "document", "voice", "audio", "video"})
 CASES = CaseRow.__table__
 MESSAGES = MessageRow.__table__
 
@@ -119,9 +121,9 @@ class CaseMessage:
     id: int
     case_id: int
     direction: Direction
-    text: str  # a photo's or document's caption ("" if none)
+    text: str  # the text, or a photo's, voice note's... caption ("" if none)
     delivered: bool
-    media_kind: str | None = None  # PHOTO / DOCUMENT; None for text
+    media_kind: str | None = None  # one of MEDIA_KINDS; None for text
     media_file_id: str | None = None  # Telegram's file id: the file is never downloaded
 
 
@@ -249,7 +251,7 @@ class CaseStore:
 
     async def add_message(self, case_id: int, direction: Direction, text: str, media_kind: str | None = None,
                           media_file_id: str | None = None) -> CaseMessage:
-        """Store a message, not yet delivered: text, or a photo / document (Telegram file id; text: caption)."""
+        """Store a message, not yet delivered: text, or media (MEDIA_KINDS; Telegram file id; text: caption)."""
         now = utcnow()
 
         def work(conn: Connection) -> CaseMessage:

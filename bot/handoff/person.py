@@ -65,6 +65,6 @@ async def from_person(handoff: Handoff, update: Update, context: ContextTypes.DE
         return True
     if message.text and not message.text.startswith("/"):  # someone in danger: the numbers first, the case urgent
         case = await urgent_during_case(handoff, context.bot, case, message.text)
-    return await from_person_message(handoff, context.bot, case, message)  # text, photo, document: to staff
+    return await from_person_message(handoff, context.bot, case, message)  # text or media: to staff
 
 

@@ -24,8 +24,8 @@ from bot.answers import Button, Reply, menu_button
 from bot.assistant import DEFAULT_LANGUAGE
 from bot.handoff.card import card_text, hotlines, mentions, position_text, topic_name, waiting_text
 from bot.handoff.cases import (
-    DOCUMENT,
-    PHOTO,
+    CAPTIONED,
+    MEDIA_KINDS,
     Case,
     CaseMessage,
     CaseStore,
@@ -53,7 +53,7 @@ TRANSFER = "hc:transfer:"
 ROUTE = "hc:route:"  # + case id + ":" + language code or "supervisor": the transfer's choices
 RATE = "hc:rate:"  # + case id + ":" + 1..5: the person's rating after the case closed
 RATINGS = range(1, 6)
-CAPTION_CHARS = 1000  # of a photo's or document's caption (Telegram allows 1024)
+CAPTION_CHARS = 1000  # of a photo's, document's or voice note's caption (Telegram allows 1024)
 
 
 @dataclass
@@ -160,26 +160,31 @@ async def to_topic(handoff: Handoff, bot: Bot, case: Case, text: str, buttons: l
 
 
 def media_of(message: Message) -> tuple[str | None, str | None, str]:
-    """A message's photo or document (kind, Telegram file id) and its text or caption; kind None for text."""
-    if message.photo:
-        return PHOTO, message.photo[-1].file_id, message.caption or ""
-    if message.document is not None:
-        return DOCUMENT, message.document.file_id, message.caption or ""
+    """A message's media (kind, Telegram file id) and its text or caption; kind None for text.
+
+    Photos, documents, voice notes, audio, videos, round videos and stickers are relayed by file id:
+    the bot never downloads them. Anything else (a location, a contact, a poll) has no file id.
+    """
+    for kind in MEDIA_KINDS:
+        media = getattr(message, kind, None)
+        if media:
+            file_id = media[-1].file_id if isinstance(media, (list, tuple)) else media.file_id  # photo: largest size
+            return kind, file_id, message.caption or ""
     return None, None, message.text or ""
 
 
 async def relay(handoff: Handoff, bot: Bot, case: Case, message: Message, direction: Direction) -> bool:
-    """Store a text, photo or document of one side, then send what is undelivered; False for anything else."""
+    """Store a text or media message of one side, then send what is undelivered; False for anything else."""
     kind, file_id, text = media_of(message)
     if kind is None and message.text is None:
-        return False  # voice, stickers, locations...: not relayed
+        return False  # locations, contacts, polls...: not relayed
     await handoff.cases.add_message(case.id, direction, text, kind, file_id)
     await deliver(handoff, bot, case, direction)
     return True
 
 
 async def from_person_message(handoff: Handoff, bot: Bot, case: Case, message: Message) -> bool:
-    """Relay the person's text, photo or document to the topic; tell them when their queue position changed."""
+    """Relay the person's text or media to the topic; tell them when their queue position changed."""
     if not await relay(handoff, bot, case, message, Direction.USER):
         return False
     await tell_position(handoff, bot, case)
@@ -207,10 +212,11 @@ async def _send(handoff: Handoff, bot: Bot, case: Case, message: CaseMessage, ch
         else:
             await send_reply(bot, chat_id, Reply([message.text]), handoff.services.payloads)
         return
-    send = bot.send_photo if message.media_kind == PHOTO else bot.send_document
-    await send(chat_id or handoff.staff_chat_id, message.media_file_id,  # type: ignore[arg-type]
-               caption=escape(message.text[:CAPTION_CHARS]) or None, parse_mode=ParseMode.HTML,
-               message_thread_id=None if chat_id else case.forum_topic_id)
+    send = getattr(bot, f"send_{message.media_kind}")  # send_photo, send_voice, send_sticker...
+    caption = ({"caption": escape(message.text[:CAPTION_CHARS]) or None, "parse_mode": ParseMode.HTML}
+               if message.media_kind in CAPTIONED else {})
+    await send(chat_id or handoff.staff_chat_id, message.media_file_id,
+               message_thread_id=None if chat_id else case.forum_topic_id, **caption)
 
 
 async def deliver(handoff: Handoff, bot: Bot, case: Case, direction: Direction) -> int:

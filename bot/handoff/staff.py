@@ -1,6 +1,6 @@
 """The staff chat's side of the handoff.
 
-Claim / Transfer / Close buttons, replies (text, photos, documents) in a case's forum topic, and the
+Claim / Transfer / Close buttons, replies (text or media) in a case's forum topic, and the
 staff commands (`staff_commands.py`: /queue, /note, /answer), from rostered staff only; anyone else
 is refused and the attempt logged.
 """

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.telegram.conftest import TOKEN, telegram_settings
-from tests.telegram.fake_bot_api import FakeBotApi, user
+from tests.telegram.fake_bot_api import MEDIA_METHODS, FakeBotApi, user
 
 STAFF_CHAT_ID = -1001234567890
 STAFF_CHAT = {"id": STAFF_CHAT_ID, "type": "supergroup", "title": "Staff", "is_forum": True}
@@ -49,7 +49,7 @@ class ForumBotApi(FakeBotApi):
         if method in ("closeforumtopic", "reopenforumtopic", "editforumtopic"):
             return True
         result = super()._result(method, params)
-        if method in ("sendmessage", "sendphoto", "senddocument") and params.get("message_thread_id"):
+        if (method == "sendmessage" or method in MEDIA_METHODS) and params.get("message_thread_id"):
             result.update(message_thread_id=params["message_thread_id"], is_topic_message=True)
         return result
 
@@ -62,7 +62,7 @@ class ForumBotApi(FakeBotApi):
         return [m for m in self.sent(STAFF_CHAT_ID, since) if m.get("message_thread_id") == thread_id]
 
     def media_in_topic(self, thread_id: int, since: int = 0) -> list[dict[str, Any]]:
-        """The photos and documents the bot sent into one forum topic of the staff chat."""
+        """The media the bot sent into one forum topic of the staff chat."""
         return [m for m in self.media(STAFF_CHAT_ID, since) if m.get("message_thread_id") == thread_id]
 
     def in_general(self, since: int = 0) -> list[dict[str, Any]]:

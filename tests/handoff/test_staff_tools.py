@@ -23,6 +23,9 @@ MONDAY_TEN = datetime(2026, 11, 30, 3, 0, tzinfo=timezone.utc)  # 10:00 in Bangk
 PHOTO = [{"file_id": "photo-small", "file_unique_id": "ps", "width": 90, "height": 90},
          {"file_id": "photo-large", "file_unique_id": "pl", "width": 1280, "height": 960}]
 DOCUMENT = {"file_id": "document-1", "file_unique_id": "d1", "file_name": "contract.pdf"}
+VOICE = {"file_id": "voice-1", "file_unique_id": "v1", "duration": 12}
+STICKER = {"file_id": "sticker-1", "file_unique_id": "s1", "type": "regular", "width": 512, "height": 512,
+           "is_animated": False, "is_video": False}
 
 
 def mention(uid: int, name: str) -> str:
@@ -148,26 +151,34 @@ async def test_notes_are_kept_for_staff_and_never_sent(handoff_bot, forum_api: F
             ("note", "seems to be a labour case, call back Monday")]
 
 
-async def test_photos_and_documents_are_relayed_both_ways(handoff_bot, forum_api: ForumBotApi, assistant):
+async def test_photos_documents_voice_notes_and_stickers_are_relayed_both_ways(handoff_bot, forum_api: ForumBotApi,
+                                                                               assistant):
     person = Person(forum_api, 5206, "my")
     async with handoff_bot() as app:
         _, _, thread = await say_human(forum_api, person)
         since = forum_api.mark()
         forum_api.message(person.user, photo=PHOTO, caption="my <contract>")
         forum_api.message(person.user, document=DOCUMENT)
-        photo, document = await forum_api.wait_for(
-            lambda _: (got := forum_api.media_in_topic(thread, since)) and len(got) == 2 and got)
+        forum_api.message(person.user, voice=VOICE)  # many would rather speak than write
+        forum_api.message(person.user, sticker=STICKER)
+        photo, document, voice, sticker = await forum_api.wait_for(
+            lambda _: (got := forum_api.media_in_topic(thread, since)) and len(got) == 4 and got)
         assert photo["photo"][0]["file_id"] == "photo-large" and photo["caption"] == "my &lt;contract&gt;"
         assert document["document"]["file_id"] == "document-1" and "caption" not in document
+        assert voice["voice"]["file_id"] == "voice-1" and sticker["sticker"]["file_id"] == "sticker-1"
 
         since = forum_api.mark()
         forum_api.message(user(BURMESE_STAFF), STAFF_CHAT, photo=PHOTO, message_thread_id=thread,
                           is_topic_message=True)
-        [back] = await forum_api.wait_for(lambda _: forum_api.media(person.id, since) or None)
-        assert back["photo"][0]["file_id"] == "photo-large"
-        stored = await until(lambda: len(case_messages(app)) == 3 and all(m["delivered"] for m in case_messages(app))
+        forum_api.message(user(BURMESE_STAFF), STAFF_CHAT, voice=VOICE, caption="listen", message_thread_id=thread,
+                          is_topic_message=True)
+        back = await forum_api.wait_for(lambda _: (got := forum_api.media(person.id, since)) and len(got) == 2 and got)
+        assert back[0]["photo"][0]["file_id"] == "photo-large"
+        assert (back[1]["voice"]["file_id"], back[1]["caption"]) == ("voice-1", "listen")
+        stored = await until(lambda: len(case_messages(app)) == 6 and all(m["delivered"] for m in case_messages(app))
                              and case_messages(app))
         assert [(m["direction"], m["media_kind"], m["media_file_id"], m["text"]) for m in stored] == [
             ("user", "photo", "photo-large", "my <contract>"), ("user", "document", "document-1", ""),
-            ("staff", "photo", "photo-large", "")]
+            ("user", "voice", "voice-1", ""), ("user", "sticker", "sticker-1", ""),
+            ("staff", "photo", "photo-large", ""), ("staff", "voice", "voice-1", "listen")]
         assert forum_api.sent(person.id, since) == []  # no "I can only understand written words"

@@ -17,8 +17,15 @@ BOT_USER = {"id": 7000001, "is_bot": True, "first_name": "Assistant", "username"
             "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False}
 # Parameters python-telegram-bot sends as plain strings; everything else arrives JSON-encoded.
 STRING_PARAMS = {"text", "callback_query_id", "language_code", "parse_mode", "url", "secret_token",
-                 "inline_message_id", "caption", "photo", "document"}
-MEDIA_METHODS = {"sendphoto": "photo", "senddocument": "document"}  # sent by file id (a string)
+                 "inline_message_id", "caption", "photo", "document", "voice", "audio", "video", "video_note",
+                 "sticker"}
+# sent by file id (a string); the fields Telegram adds to each kind of file
+MEDIA_METHODS = {"sendphoto": "photo", "senddocument": "document", "sendvoice": "voice", "sendaudio": "audio",
+                 "sendvideo": "video", "sendvideonote": "video_note", "sendsticker": "sticker"}
+MEDIA_FIELDS: dict[str, dict[str, Any]] = {
+    "photo": {"width": 800, "height": 600}, "document": {}, "voice": {"duration": 3}, "audio": {"duration": 3},
+    "video": {"width": 640, "height": 480, "duration": 3}, "video_note": {"length": 240, "duration": 3},
+    "sticker": {"type": "regular", "width": 512, "height": 512, "is_animated": False, "is_video": False}}
 TRUE_METHODS = {"answercallbackquery", "setmycommands", "deletewebhook", "setwebhook", "close", "logout",
                 "sendchataction", "deletemycommands"}
 
@@ -152,7 +159,7 @@ class FakeBotApi:
                 if c.method == "sendmessage" and c.params["chat_id"] == chat_id and c.result]
 
     def media(self, chat_id: int, since: int = 0) -> list[dict[str, Any]]:
-        """The photos and documents delivered to chat_id (as Telegram stored them) from call number since on."""
+        """The media (photos, voice notes...) delivered to chat_id (as Telegram stored them) from call since on."""
         return [c.result for c in self.calls[since:]
                 if c.method in MEDIA_METHODS and c.params["chat_id"] == chat_id and c.result]
 
@@ -243,10 +250,10 @@ class FakeBotApi:
             return msg
         if method in MEDIA_METHODS:
             chat_id, kind = params["chat_id"], MEDIA_METHODS[method]
-            file = {"file_id": params[kind], "file_unique_id": f"u-{params[kind]}"}
+            file = {"file_id": params[kind], "file_unique_id": f"u-{params[kind]}", **MEDIA_FIELDS[kind]}
             msg = {"message_id": next(self._message_ids), "date": int(time.time()),
                    "chat": self._chats.get(chat_id) or private_chat(chat_id), "from": BOT_USER,
-                   kind: [{**file, "width": 800, "height": 600}] if kind == "photo" else file}
+                   kind: [file] if kind == "photo" else file}
             if params.get("caption"):
                 msg["caption"] = params["caption"]
             self._messages[(chat_id, msg["message_id"])] = msg
