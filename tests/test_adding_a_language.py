@@ -1,0 +1,98 @@
+"""Adding a language is a data-only change: docs/adding-a-language.md followed on a copy, no Python touched.
+
+Khmer is added the way the guide says (one line in languages.yml, UI strings, a translation in every
+answer and hotline label, NLU examples); the copy then passes the content and training-data checks,
+Khmer text is detected as Khmer (today it is an unsupported language), and the language menu offers it.
+The English texts stand in for translations: what is checked is that nothing else is needed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bot.answers import language_menu, language_payload
+from bot.content_load import load_content
+from bot.content_model import source_hash
+from bot.detect import LanguageDetector
+from bot.editorial.check import run_checks
+from bot.settings import REPO
+from bot.training import TRAINING_INPUTS, check_nlu
+
+KHMER_LINE = "  - {code: km, name: ខ្មែរ, direction: ltr, script: Khmer}\n"
+KHMER_QUESTION = "ខ្ញុំត្រូវការជំនួយ"  # "I need help"
+
+
+def _edit(path: Path, change: Any) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def _translate_topic(data: dict[str, Any]) -> None:
+    english = data["translations"]["en"]
+    data["translations"]["km"] = {"title": english["title"], "status": "machine_translation",
+                                  "source_hash": source_hash(english["messages"]), "messages": english["messages"]}
+
+
+def _translate_region(data: dict[str, Any]) -> None:
+    data["name"]["km"] = data["name"]["en"]
+    for hotline in data["hotlines"]:
+        hotline["label"]["km"] = hotline["label"]["en"]
+
+
+def _add_khmer(repo: Path) -> None:
+    content = repo / "content"
+    languages = content / "languages.yml"
+    languages.write_text(languages.read_text(encoding="utf-8") + KHMER_LINE, encoding="utf-8")  # 1. one line
+    shutil.copy(content / "ui" / "en.yml", content / "ui" / "km.yml")  # 2. UI strings
+    for path in sorted(content.glob("*/*.yml")):  # 3. every answer and hotline label
+        if path.parent.name != "ui":
+            _edit(path, _translate_region if path.name == "region.yml" else _translate_topic)
+    _edit(content / "leaflet.yml", lambda data: data["labels"].update(km=data["labels"]["en"]))  # the leaflet's words
+    shutil.copytree(repo / "nlu_data" / "en", repo / "nlu_data" / "km")  # 4. NLU examples
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    for name in (*TRAINING_INPUTS, "content"):
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, tmp_path / name)
+        else:
+            shutil.copy(source, tmp_path / name)
+    return tmp_path
+
+
+def test_khmer_added_with_data_only(repo: Path):
+    before = load_content(repo / "content", dt.date.today())
+    detector = LanguageDetector(before.languages, repo / "nlu_data")
+    assert detector.detect(KHMER_QUESTION).unsupported  # not a language of ours yet
+
+    _add_khmer(repo)
+
+    result = run_checks(repo / "content", dt.date.today())
+    assert not result.errors, "\n".join(map(str, result.errors))
+    assert not [p for p in check_nlu(repo) if p.severity != "warning"]
+    content = result.content
+    assert content is not None and content.language_codes[-1] == "km"
+    detector = LanguageDetector(content.languages, repo / "nlu_data")
+    assert detector.detect(KHMER_QUESTION).lang == "km"
+    menu = language_menu(content, "en")
+    assert ("ខ្មែរ", language_payload("km")) in [(b.title, b.payload) for b in menu.buttons]
+    answer = content.topic("th", "work.rights")
+    assert answer is not None and answer.translations["km"].messages == answer.translations["en"].messages
+
+
+def test_a_language_line_without_its_data_is_refused_by_name(repo: Path):
+    languages = repo / "content" / "languages.yml"
+    languages.write_text(languages.read_text(encoding="utf-8") + KHMER_LINE, encoding="utf-8")
+    result = run_checks(repo / "content", dt.date.today())
+    report = "\n".join(map(str, result.errors))
+    for missing in ("ui/km.yml", "global/health.access.yml", "th/region.yml", "leaflet.yml"):
+        assert missing in report, report[:3000]
