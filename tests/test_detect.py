@@ -65,7 +65,7 @@ def test_a_question_in_another_language_is_sure_enough_to_switch(detector: Langu
     """Held-out questions (never used for anything else here): most are sure enough to switch, none wrongly."""
     questions = _held_out(lang)
     found = [detector.detect(q) for q in questions]
-    wrong = [(q, d) for q, d in zip(questions, found) if d.confident and d.lang != lang]
+    wrong = [(q, d) for q, d in zip(questions, found, strict=True) if d.confident and d.lang != lang]
     sure = sum(d.confident and d.lang == lang for d in found) / len(questions)
     print(f"{lang}: {sure:.2f} of {len(questions)} held-out questions sure enough to switch")
     assert not wrong, f"would switch to the wrong language: {wrong[:5]}"
