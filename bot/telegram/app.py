@@ -98,7 +98,7 @@ def build_application(settings: Settings, assistant: Assistant,
         .concurrent_updates(PerChatUpdateProcessor())  # chats in parallel, each chat in order
         .build()
     )
-    app.bot_data[SERVICES_KEY] = Services(settings, assistant)
+    app.bot_data[SERVICES_KEY] = Services(settings, assistant, once=shared.once if shared else None)
     app.bot_data[FLOOD_KEY] = shared.flood if shared else FloodGuard()
     app.bot_data[HANDOFF_KEY] = Handoff.from_settings(settings, app.bot_data[SERVICES_KEY])
     register_handlers(app)

@@ -215,12 +215,15 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def not_private(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Say once per group that the assistant works only in private chats, then stay quiet."""
+    """Say once per group that the assistant works only in private chats, then stay quiet (on every replica)."""
     svc = services(context)
     chat_id = _chat_id(update)
-    if chat_id in svc.memory.told_private_only:
-        return
+    first = await svc.once.first("private-only", chat_id) if svc.once is not None else None
+    if first is None:  # one replica (no REDIS_URL), or Redis unreachable: this process remembers
+        first = chat_id not in svc.memory.told_private_only
     svc.memory.told_private_only.add(chat_id)
+    if not first:
+        return
     content = svc.assistant.store.current()
     lang = telegram_language(update.effective_user, content.language_codes) or DEFAULT_LANGUAGE
     await _send(context, update, Reply([content.text(lang, "telegram.private_only")]))

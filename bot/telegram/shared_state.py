@@ -5,9 +5,12 @@ replicas behind one webhook, a person's messages may reach any of them: the coun
 their messages in the last minute, and when their chat may get its next message, must
 be the same everywhere. Both are one Lua script each, so two replicas never interleave.
 
+Groups told once that the bot works only in private chats are remembered there too.
+
 Keys hold no Telegram id: they are keyed hashes (the pseudonym of the id), and they
-expire within a minute or two. If Redis is unreachable the bot keeps answering: flood
-control lets messages through and pacing falls back to this process's memory (logged).
+expire: flood counts and send slots within a minute or two, "told once" after 30 days.
+If Redis is unreachable the bot keeps answering: flood control lets messages through,
+pacing and "told once" fall back to this process's memory (logged).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from bot.telegram.flood import MAX_MESSAGES, WINDOW, Verdict
 log = logging.getLogger(__name__)
 
 KEY_PREFIX = "migrant-assistant:"
+ONCE_TTL = 30 * 24 * 3600.0  # seconds a replica-shared "said once" is remembered; then it may be said again
 
 # KEYS: quiet-until key, count key. ARGV: max messages, window (ms).
 # 0 = answer, 1 = warn (first one over the limit), 2 = drop (slowed down).
@@ -88,6 +92,25 @@ class RedisFloodGuard:
         return _VERDICTS[int(code)]
 
 
+class RedisOnce:
+    """Things said once per chat (the "private chats only" notice to a group), remembered by every replica."""
+
+    def __init__(self, client: Any, secret: str, ttl: float = ONCE_TTL, prefix: str = KEY_PREFIX) -> None:
+        self.client = client
+        self.secret = secret
+        self.ttl_ms = int(ttl * 1000)
+        self.prefix = prefix
+
+    async def first(self, what: str, chat_id: int | str) -> bool | None:
+        """True the first time what is asked for chat_id (on any replica), then False; None if Redis is unreachable."""
+        key = self.prefix + "once:" + what + ":" + _keyed(self.secret, str(chat_id))
+        try:
+            return bool(await self.client.set(key, "1", nx=True, px=self.ttl_ms))
+        except Exception:  # noqa: BLE001 - the caller falls back to this process's memory
+            log.exception("Could not reach Redis to remember a notice; remembered in this process only")
+            return None
+
+
 class RedisSlots:
     """Each chat's next send time, shared by replicas."""
 
@@ -114,6 +137,7 @@ class SharedState:
 
     flood: RedisFloodGuard
     slots: RedisSlots
+    once: RedisOnce
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SharedState | None:
@@ -121,4 +145,5 @@ class SharedState:
         if not settings.redis_url:
             return None
         client = connect(settings.redis_url)
-        return cls(RedisFloodGuard(client, settings.pseudonym_secret), RedisSlots(client, settings.pseudonym_secret))
+        secret = settings.pseudonym_secret
+        return cls(RedisFloodGuard(client, secret), RedisSlots(client, secret), RedisOnce(client, secret))

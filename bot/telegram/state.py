@@ -6,6 +6,7 @@ import base64
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from telegram.ext import ContextTypes
 
@@ -14,6 +15,9 @@ from bot.assistant import Assistant
 from bot.settings import Settings
 from bot.storage.db import Database
 from bot.telegram.storage import TelegramStorage
+
+if TYPE_CHECKING:
+    from bot.telegram.shared_state import RedisOnce
 
 MAX_CALLBACK_BYTES = 64  # Telegram's limit for callback_data
 _SHORT_PREFIX = "#"
@@ -78,6 +82,7 @@ class Services:
     assistant: Assistant
     payloads: CallbackPayloads = field(init=False)
     memory: ChatMemory = field(default_factory=ChatMemory)
+    once: RedisOnce | None = None  # with REDIS_URL: what is said once per chat, shared by replicas
     storage: TelegramStorage = field(init=False)
 
     def __post_init__(self) -> None:

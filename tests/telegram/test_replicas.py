@@ -11,7 +11,7 @@ import pytest
 
 from bot.telegram.flood import Verdict
 from bot.telegram.pacing import ChatPacer
-from bot.telegram.shared_state import RedisFloodGuard, RedisSlots, connect
+from bot.telegram.shared_state import ONCE_TTL, RedisFloodGuard, RedisOnce, RedisSlots, connect
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 REDIS_ENV = "TEST_REDIS_URL"
@@ -58,11 +58,23 @@ async def test_two_replicas_take_turns_for_one_chat(redis_client, prefix):
     assert await b.reserve(8, 1.0) == 0.0  # another chat is not held up
 
 
+async def test_a_notice_said_on_one_replica_is_not_said_again_on_another(redis_client, prefix):
+    a, b = (RedisOnce(connect(os.environ[REDIS_ENV]), SECRET, prefix=prefix) for _ in range(2))
+    assert [await a.first("private-only", -5001), await b.first("private-only", -5001),
+            await a.first("private-only", -5001)] == [True, False, False]
+    assert await b.first("private-only", -5002) is True  # another group
+    keys = [k.decode() for k in await redis_client.keys(prefix + "*")]
+    assert len(keys) == 2 and not any("5001" in k or "5002" in k for k in keys)  # no Telegram id in Redis
+    ttls = [await redis_client.pttl(k) for k in keys]
+    assert all(0 < ttl <= ONCE_TTL * 1000 for ttl in ttls), ttls  # remembered for a time only
+
+
 async def test_without_redis_messages_are_answered_and_paced_locally(prefix):
     down = connect("redis://127.0.0.1:1/0")  # nothing listens there
     assert await RedisFloodGuard(down, SECRET, prefix=prefix).verdict(42) is Verdict.ANSWER
     slots = RedisSlots(down, SECRET, prefix=prefix)
     assert await slots.reserve(7, 1.0) is None
+    assert await RedisOnce(down, SECRET, prefix=prefix).first("private-only", -5001) is None
     now = [100.0]
     pacer = ChatPacer(interval=1.0, clock=lambda: now[0], shared=slots)
     async with pacer.turn(7):
@@ -73,9 +85,39 @@ async def test_without_redis_messages_are_answered_and_paced_locally(prefix):
 async def test_redis_url_makes_the_application_share_its_state(assistant, content_copy, tmp_path, redis_client):
     from bot.telegram import build_application
     from bot.telegram.flood import FLOOD_KEY
+    from bot.telegram.state import SERVICES_KEY
     from tests.telegram.conftest import telegram_settings
 
     app = build_application(telegram_settings(content_copy, tmp_path, REDIS_URL=os.environ[REDIS_ENV]), assistant,
                             base_url="http://127.0.0.1:9")
     assert isinstance(app.bot_data[FLOOD_KEY], RedisFloodGuard)
     assert isinstance(app.bot.rate_limiter.pacer.shared, RedisSlots)  # type: ignore[union-attr]
+    assert isinstance(app.bot_data[SERVICES_KEY].once, RedisOnce)
+
+
+async def test_a_group_is_told_once_whichever_replica_it_reaches(assistant, content_copy, tmp_path, redis_client):
+    from bot.answers import MENU_PAYLOAD
+    from bot.telegram import build_application, running
+    from tests.telegram.conftest import TOKEN, telegram_settings
+    from tests.telegram.fake_bot_api import FakeBotApi, group_chat, user
+
+    secret = f"replicas-{uuid.uuid4().hex}"  # keys of its own in the shared Redis server
+    group, member = group_chat(-5001), user(1006, "es")
+    apis = [FakeBotApi(TOKEN), FakeBotApi(TOKEN)]  # each replica gets its own updates, as behind a load balancer
+    told = []
+    for i, api in enumerate(apis):
+        await api.start()
+        try:
+            settings = telegram_settings(content_copy, tmp_path / f"replica-{i}", REDIS_URL=os.environ[REDIS_ENV],
+                                         PSEUDONYM_SECRET=secret)
+            async with running(build_application(settings, assistant, base_url=api.url), poll_timeout=1):
+                since = api.mark()
+                api.text(member, "hola a todos", chat=group)
+                # updates of one chat are handled in order: once the later press is answered, the text was handled
+                query = api.press(member, {"message_id": 1, "date": 0, "chat": group, "text": "?"}, MENU_PAYLOAD)
+                await api.wait_for(lambda calls, query=query, since=since: any(
+                    c.params.get("callback_query_id") == query for c in calls[since:]))
+                told.append(len(api.sent(-5001, since)))
+        finally:
+            await api.stop()
+    assert told == [1, 0]
