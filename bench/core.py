@@ -67,7 +67,7 @@ def assistant_server_pid(assistant: object) -> int | None:
                 cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
             except OSError:
                 continue
-            if int(stat[3]) == os.getpid() and b"rasa_sdk" in cmd:
+            if int(stat[3]) == os.getpid() and b"bot.action_server" in cmd:
                 return int(pid)
     return None
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
+import runpy
+import signal
 import socket
 import subprocess
 import sys
@@ -21,6 +24,25 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+PR_SET_PDEATHSIG = 1  # Linux prctl option: a signal for this process when its parent dies
+
+
+PARENT_ENV = "ACTION_SERVER_PARENT"  # the pid of the process that started the server
+
+
+def main() -> None:
+    """`python -m bot.action_server <rasa_sdk arguments>`: rasa-sdk, stopped when the process that started it dies.
+
+    On Linux the kernel sends SIGTERM when the parent dies, even if it is killed (a closed terminal,
+    a crash): no server is left behind. Elsewhere rasa-sdk simply runs.
+    """
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if str(os.getppid()) != os.environ.get(PARENT_ENV, str(os.getppid())):
+            sys.exit(0)  # the parent died before the line above took effect
+    runpy.run_module("rasa_sdk", run_name="__main__", alter_sys=True)
+
+
 class ActionServer:
     """`python -m rasa_sdk --actions actions` on a free local port, for as long as needed."""
 
@@ -37,8 +59,8 @@ class ActionServer:
         """Start the server and wait until /health answers."""
         out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.port)],
-            cwd=REPO, env=self.env, stdout=out, stderr=subprocess.STDOUT,
+            [sys.executable, "-m", "bot.action_server", "--actions", "actions", "--port", str(self.port)],
+            cwd=REPO, env={**self.env, PARENT_ENV: str(os.getpid())}, stdout=out, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + self.start_timeout
         health = f"http://127.0.0.1:{self.port}/health"
@@ -72,3 +94,7 @@ class ActionServer:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.stop()
+
+
+if __name__ == "__main__":
+    main()
