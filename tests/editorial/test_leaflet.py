@@ -124,6 +124,7 @@ def _dark_share(image: object) -> float:
 @pytest.mark.parametrize("lang", ["ar", "th", "my"])
 def test_leaflet_renders_in_headless_chromium(bot: Bot, content_dir: Path, tmp_path: Path, chromium: Path,
                                               lang: str, monkeypatch: pytest.MonkeyPatch):
+    import zxingcpp
     from PIL import Image
 
     monkeypatch.setenv("BOT_USERNAME", USERNAME)
@@ -133,6 +134,8 @@ def test_leaflet_renders_in_headless_chromium(bot: Bot, content_dir: Path, tmp_p
     with Image.open(shot) as image:
         assert image.size == (1240, 1754)
         assert _dark_share(image) > 0.03  # a blank page is 0; this leaflet is about 8 %
+        # the QR code as printed, read back as a phone camera would
+        assert [code.text for code in zxingcpp.read_barcodes(image)] == [f"https://t.me/{USERNAME}"]
 
 
 def _letters(text: str) -> str:
