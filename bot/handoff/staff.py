@@ -30,6 +30,7 @@ from bot.handoff.relay import (
     tell_position,
     to_topic,
 )
+from bot.handoff.roster import Roster, StaffMember
 from bot.handoff.staff_commands import STAFF_COMMANDS, run_command, say
 from bot.telegram.render import keyboard, send_reply
 
@@ -77,16 +78,22 @@ async def _pressed(handoff: Handoff, query: CallbackQuery, bot: Bot) -> None:
             await query.answer()
         return
     staff = query.from_user
-    if handoff.roster.member(staff.id) is None:
+    member = handoff.roster.member(staff.id)
+    if member is None:
         log.warning("Refused: Telegram user %s, not on the staff roster, pressed %s", staff.id, data)
         with contextlib.suppress(TelegramError):
             await query.answer(handoff.staff_text("handoff.staff.refused"), show_alert=True)
         return
-    with contextlib.suppress(TelegramError):
-        await query.answer()
     prefix = next(p for p in BUTTONS if data.startswith(p))
     case_id, _, route = data[len(prefix):].partition(":")
     case = await handoff.cases.get(int(case_id)) if case_id.isdigit() else None
+    if case is not None and prefix == CLAIM and not may_claim(handoff.roster, member, case.route):
+        with contextlib.suppress(TelegramError):
+            await query.answer(handoff.staff_text("handoff.staff.not_yours", target=route_label(handoff, case.route)),
+                               show_alert=True)
+        return
+    with contextlib.suppress(TelegramError):
+        await query.answer()
     if case is None:
         return
     if prefix == CLAIM:
@@ -97,6 +104,19 @@ async def _pressed(handoff: Handoff, query: CallbackQuery, bot: Bot) -> None:
         await _transfer(handoff, bot, case, route, staff.full_name, query)
     elif await close(handoff, bot, case, staff.full_name) is not None:
         await _drop_buttons(query)
+
+
+def may_claim(roster: Roster, member: StaffMember, route: str) -> bool:
+    """Whether member may claim a case routed to route.
+
+    Supervisors always; a case for the supervisors, only them; a case for a language, those who
+    speak it, or anyone when nobody on the roster does (else it would wait for ever).
+    """
+    if member.supervisor:
+        return True
+    if route == SUPERVISOR:
+        return False
+    return route in member.languages or not roster.speaks(route)
 
 
 async def _drop_buttons(query: CallbackQuery) -> None:

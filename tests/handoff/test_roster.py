@@ -83,3 +83,17 @@ def test_errors_name_the_file_the_field_and_the_fix(text, message):
 def test_a_missing_file_says_which_variable_to_set(tmp_path):
     with pytest.raises(RosterError, match="STAFF_ROSTER"):
         load_roster(tmp_path / "nope.yml")
+
+
+def test_who_may_claim_a_case():
+    from bot.handoff.cases import SUPERVISOR
+    from bot.handoff.staff import may_claim
+
+    team = roster(WEEK)
+    burmese, supervisor = team.member(1), team.member(2)
+    assert burmese is not None and supervisor is not None
+    assert may_claim(team, burmese, "my") and may_claim(team, burmese, "th")
+    assert not may_claim(team, burmese, "es")  # the Spanish speaker's case
+    assert may_claim(team, burmese, "ar")  # nobody speaks Arabic: better anyone than nobody
+    assert not may_claim(team, burmese, SUPERVISOR)
+    assert all(may_claim(team, supervisor, route) for route in ("my", "es", "ar", SUPERVISOR))

@@ -124,6 +124,16 @@ async def test_transfer_to_another_language_then_to_the_supervisors(handoff_bot,
         _, note = await forum_api.wait_in_topic(thread, since, 2)
         assert mention(THAI_SUPERVISOR, content.text("en", "handoff.staff.unnamed")) in note["text"]
 
+        # now for the supervisors: the Burmese staff member cannot claim it back; the supervisor can
+        query = await press_as(forum_api, BURMESE_STAFF, note, f"{CLAIM}1")
+        [answer] = [c for c in forum_api.called("answerCallbackQuery") if c.params["callback_query_id"] == query]
+        supervisors = content.text("en", "handoff.staff.supervisor")
+        assert answer.params["text"] == content.text("en", "handoff.staff.not_yours", target=supervisors)
+        assert answer.params["show_alert"] is True and cases(app)[0]["state"] == "queued"
+        await press_as(forum_api, THAI_SUPERVISOR, note, f"{CLAIM}1")
+        row = await until(lambda: cases(app)[0]["state"] == "claimed" and cases(app)[0])
+        assert row["claimed_by"] == THAI_SUPERVISOR
+
 
 async def test_notes_are_kept_for_staff_and_never_sent(handoff_bot, forum_api: ForumBotApi, assistant):
     content = assistant.store.current()
