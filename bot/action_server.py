@@ -15,12 +15,13 @@ from pathlib import Path
 from types import TracebackType
 
 REPO = Path(__file__).resolve().parent.parent
+LOOPBACK = "127.0.0.1"  # where the server listens (rasa-sdk's default, 0.0.0.0, is every interface)
 
 
 def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    """A TCP port on the loopback interface that nothing listens on right now."""
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
+        s.bind((LOOPBACK, 0))
         return int(s.getsockname()[1])
 
 
@@ -49,8 +50,8 @@ class ActionServer:
     def __init__(self, env: dict[str, str] | None = None, log_path: Path | None = None,
                  start_timeout: float = 120.0):
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/webhook"
-        self.env = {**os.environ, **(env or {})}
+        self.url = f"http://{LOOPBACK}:{self.port}/webhook"
+        self.env = {**os.environ, "SANIC_HOST": LOOPBACK, **(env or {})}  # never reachable from the network
         self.log_path = log_path
         self.start_timeout = start_timeout
         self.proc: subprocess.Popen[bytes] | None = None
@@ -63,7 +64,7 @@ class ActionServer:
             cwd=REPO, env={**self.env, PARENT_ENV: str(os.getpid())}, stdout=out, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + self.start_timeout
-        health = f"http://127.0.0.1:{self.port}/health"
+        health = f"http://{LOOPBACK}:{self.port}/health"
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"The action server exited with code {self.proc.returncode}"

@@ -1,4 +1,4 @@
-"""The action server the chat, `ask` and the bot start: gone when they stop, even when they are killed."""
+"""The action server the chat, `ask` and the bot start: local only, and gone when they stop, even when killed."""
 
 from __future__ import annotations
 
@@ -32,6 +32,18 @@ def _running(pid: int) -> bool:
     return state != "Z"  # a zombie has stopped; only its exit status is left
 
 
+def _listening_on(port: int) -> set[str]:
+    """The local IPv4/IPv6 addresses (hex, as in /proc/net/tcp*) with a listening socket on port."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, _, hex_port = local.rpartition(":")
+            if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                found.add(address)
+    return found
+
+
 def _answers(port: int) -> bool:
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as resp:
@@ -40,14 +52,15 @@ def _answers(port: int) -> bool:
         return False
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux only")
-async def test_a_killed_parent_leaves_no_action_server_behind():
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal and /proc are Linux only")
+async def test_the_action_server_listens_locally_and_dies_with_its_parent():
     parent = subprocess.Popen([sys.executable, "-c", PARENT], cwd=REPO, stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, text=True)
     try:
         assert parent.stdout is not None
         pid, port = map(int, parent.stdout.readline().split())
         assert _running(pid) and _answers(port)
+        assert _listening_on(port) == {"0100007F"}  # 127.0.0.1 only: nobody on the network can run our actions
         parent.kill()  # SIGKILL: the parent cannot stop its child itself
         parent.wait()
         await until(lambda: not _running(pid), timeout=30)
