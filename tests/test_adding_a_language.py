@@ -21,8 +21,8 @@ from bot.content_load import load_content
 from bot.content_model import source_hash
 from bot.detect import LanguageDetector
 from bot.editorial.check import run_checks
-from bot.settings import REPO
-from bot.training import TRAINING_INPUTS, check_nlu
+from bot.training import check_nlu
+from tests.helpers.repo_copy import copy_training_inputs
 
 KHMER_LINE = "  - {code: km, name: ខ្មែរ, direction: ltr, script: Khmer}\n"
 KHMER_QUESTION = "ខ្ញុំត្រូវការជំនួយ"  # "I need help"
@@ -60,13 +60,8 @@ def _add_khmer(repo: Path) -> None:
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    for name in (*TRAINING_INPUTS, "content"):
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, tmp_path / name)
-        else:
-            shutil.copy(source, tmp_path / name)
-    return tmp_path
+    """A copy of what training reads (and the content it checks intents against)."""
+    return copy_training_inputs(tmp_path)
 
 
 def test_khmer_added_with_data_only(repo: Path):

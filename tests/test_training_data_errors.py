@@ -7,21 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import REPO
-from bot.training import TRAINING_INPUTS, train
+from bot.training import train
 from bot.yamlfile import DataError
+from tests.helpers.repo_copy import copy_training_inputs
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """A copy of what training reads (and the content it checks intents against)."""
-    for name in (*TRAINING_INPUTS, "content"):
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, tmp_path / name)
-        else:
-            shutil.copy(source, tmp_path / name)
-    return tmp_path
+    return copy_training_inputs(tmp_path)
 
 
 def _errors(repo: Path) -> str:
