@@ -46,11 +46,14 @@ async def test_typing_that_you_want_a_person_opens_a_case(handoff_bot, forum_api
         assert not reply["text"].startswith(text_of(content, "es", "handoff.intro"))  # not the action's hotlines
 
 
-async def test_without_staff_typing_that_you_want_a_person_gives_the_hotlines(handoff_bot, forum_api, assistant):
+@pytest.mark.parametrize(("uid", "lang", "text"),
+                         [(6002, "es", "quiero hablar con una persona"), (5106, "en", "/human")])
+async def test_without_a_staff_chat_asking_for_a_person_gives_the_hotlines(handoff_bot, forum_api, assistant,
+                                                                            uid, lang, text):
     content = assistant.store.current()
     async with handoff_bot(staff=False):
-        replies = await Person(forum_api, 6002, "es").say("quiero hablar con una persona")
-    assert replies[0]["text"].startswith(text_of(content, "es", "handoff.intro"))
+        replies = await Person(forum_api, uid, lang).say(text)  # typed, or the /human command
+    assert replies[0]["text"].startswith(text_of(content, lang, "handoff.intro"))
     assert forum_api.topics() == []
 
 

@@ -142,14 +142,6 @@ async def test_nobody_speaks_the_language_the_person_gets_the_hotlines(handoff_b
         assert reply["text"] == waiting(content, "fr", expected)
 
 
-async def test_without_a_staff_chat_human_gives_the_hotlines(handoff_bot, forum_api, assistant):
-    content = assistant.store.current()
-    async with handoff_bot(staff=False):
-        replies = await Person(forum_api, 5106, "en").say("/human")
-    assert replies[0]["text"].startswith(text_of(content, "en", "handoff.intro"))
-    assert forum_api.topics() == []
-
-
 async def test_the_case_survives_a_restart_and_nothing_is_lost(handoff_bot, forum_api: ForumBotApi, assistant,
                                                               database_url):
     content = assistant.store.current()
