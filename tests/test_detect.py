@@ -33,7 +33,7 @@ def test_detects_supported_languages(detector: LanguageDetector, text: str, lang
     "Где я могу найти врача?",
     "我需要看医生",
     "Ich brauche einen Arzt für meine Tochter",
-    "ខ្ញុំត្រូវការជំនួយ",
+    "እርዳታ እፈልጋለሁ",
     "مجھے ڈاکٹر کی ضرورت ہے",
 ])
 def test_flags_unsupported_languages(detector: LanguageDetector, text: str):

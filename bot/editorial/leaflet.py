@@ -23,14 +23,14 @@ from bot.editorial.leaflet_spec import LeafletSpec
 FORMATS = ("html", "pdf")
 TELEGRAM_LINK = "https://t.me/{username}"
 FONTS = ('"Noto Sans", "Noto Sans Arabic", "Noto Naskh Arabic", "Noto Sans Thai", "Noto Sans Myanmar", '
-         '"DejaVu Sans", Arial, sans-serif')
+         '"Noto Sans Khmer", "Noto Sans Lao", "DejaVu Sans", Arial, sans-serif')
 
 _CSS = """
 @page { size: A4; margin: 12mm; }
 html { font-family: FONTS; font-size: 9.5pt; color: #111; line-height: 1.35; }
 body { margin: 0 auto; max-width: 186mm; }
 @media screen { body { padding: 8mm; } }
-:lang(my) { line-height: 1.75; } :lang(th) { line-height: 1.55; }
+:lang(my) { line-height: 1.75; } :lang(th), :lang(lo), :lang(km) { line-height: 1.55; }
 h1 { font-size: 17pt; margin: 0 0 2mm; }
 h2 { font-size: 11.5pt; margin: 3mm 0 1mm; break-after: avoid; }
 .emergency { display: inline-block; font-size: 14pt; font-weight: bold; border: 2px solid #b00000;

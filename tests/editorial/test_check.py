@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.content_load import load_content
 from bot.editorial.stamp import stamp
 from tests.editorial.conftest import Bot, edit, line_of
 
@@ -127,13 +128,14 @@ def test_stale_after_english_edit_and_stamp_clears_it(bot: Bot, content_dir: Pat
     code, out = check(bot, content_dir)
     stale = [x for x in out if "Stale" in x]
     assert code == 0
-    assert {re.search(r"translations\.(\w+)\.source_hash", x).group(1) for x in stale} == {"es", "fr", "ar", "th", "my"}
+    others = set(load_content(content_dir).language_codes) - {"en"}
+    assert {re.search(r"translations\.(\w+)\.source_hash", x).group(1) for x in stale} == others
     ar_hash_line = line_of(path, "source_hash:", line_of(path, "  ar:"))
     assert (f"WARNING content/global/legal.aid.yml:{ar_hash_line} [translations.ar.source_hash]: Stale: the English "
             "text changed after the ar translation was made. Fix: Update the ar messages to match the English ones, "
             "then run: python -m bot content stamp --lang ar --topic legal.aid") in out
     bot("content", "stamp", "--content", str(content_dir), "--lang", "ar", "--topic", "legal.aid")
     still = [x for x in check(bot, content_dir)[1] if "Stale" in x]
-    assert len(still) == 4 and not any(".ar." in x for x in still)
+    assert len(still) == len(others) - 1 and not any(".ar." in x for x in still)
     bot("content", "stamp", "--content", str(content_dir))
     assert check(bot, content_dir) == (0, ["Content OK: no errors, no warnings."])
