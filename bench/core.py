@@ -32,7 +32,27 @@ def _vm_hwm_mb(pid: int) -> float:
     return 0.0
 
 
-async def _serve_bench(messages: list[str]) -> dict[str, float]:
+async def _real_questions(assistant: object) -> str:
+    """The real-question table (tests/real), the measure of understanding."""
+    from bot.nlu.real_questions import read_all, score, table
+
+    content = assistant.store.current()  # type: ignore[attr-defined]
+    sets = read_all(REPO / "tests" / "real", [*content.topic_ids, *content.conversation_intents])
+    return table([await score(assistant, rows) for rows in sets.values()])
+
+
+async def _nlu_latencies(assistant: object, messages: list[str]) -> list[float]:
+    """Seconds per message for NLU alone (tokenizer, features, encoder, classifier)."""
+    agent = assistant.client._agent  # type: ignore[attr-defined]
+    latencies = []
+    for text in messages:
+        t0 = time.perf_counter()
+        await agent.parse_message(text)
+        latencies.append(time.perf_counter() - t0)
+    return latencies
+
+
+async def _serve_bench(messages: list[str]) -> tuple[dict[str, float], str]:
     from bot.local import local_assistant
     from bot.training import model_path
 
@@ -47,15 +67,19 @@ async def _serve_bench(messages: list[str]) -> dict[str, float]:
             await assistant.handle(f"bench-{uuid.uuid4().hex[:8]}", text)
             latencies.append(time.perf_counter() - t0)
         server = assistant_server_pid(assistant)
+        nlu = await _nlu_latencies(assistant, messages)
+        real = await _real_questions(assistant)
         return {
             "start-up to first answer (s)": startup,
             "messages": len(latencies),
             "latency p50 (ms)": 1000 * statistics.median(latencies),
             "latency p95 (ms)": 1000 * _percentile(latencies, 0.95),
             "latency max (ms)": 1000 * max(latencies),
+            "NLU alone p50 (ms)": 1000 * statistics.median(nlu),
+            "NLU alone p95 (ms)": 1000 * _percentile(nlu, 0.95),
             "peak memory, assistant process (MB)": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             "peak memory, action server (MB)": _vm_hwm_mb(server) if server else 0.0,
-        }
+        }, real
 
 
 def assistant_server_pid(assistant: object) -> int | None:
@@ -95,7 +119,7 @@ def main() -> None:
     messages: list[str] = []
     for path in sorted((REPO / "tests" / "nlu").glob("*.yml")):
         messages += [t for t, _ in read_test_set(path)][: args.per_language]
-    figures = asyncio.run(_serve_bench(messages))
+    figures, real = asyncio.run(_serve_bench(messages))
     if not args.skip_training:
         figures["training time, full model (s)"] = _training_time()
     memory_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
@@ -105,6 +129,8 @@ def main() -> None:
     print(f"{'measure':<{width}}  value")
     for key, value in figures.items():
         print(f"{key:<{width}}  {value:,.1f}" if isinstance(value, float) else f"{key:<{width}}  {value}")
+    print("\nReal people's questions (tests/real), the measure of understanding:")
+    print(real)
 
 
 if __name__ == "__main__":

