@@ -135,14 +135,16 @@ class Assistant:
     def _if_urgent(self, turn: Turn, text: str, content: Content) -> Turn:
         """Someone in danger now (an urgent signal, content/urgent.yml) gets the emergency numbers, not information.
 
-        The detected intent names the urgent topic when it is one; otherwise the signal's topic does.
+        The case's topic is that of the signal that matched, the detected intent's own signals first: the
+        signal is what the person wrote, the intent a guess ("my boss locked me in" is trafficking even
+        when the model leans to violence).
         """
         if text.startswith("/"):  # buttons and commands are never urgent
             return turn
         signal = urgent_topic(content.urgent, text, prefer=turn.topic)
         if signal is None:
             return turn
-        turn.urgent = turn.topic if turn.topic in content.urgent else signal
+        turn.urgent = signal
         turn.reply = Reply([emergency_text(content, self.region, turn.language)], [menu_button(content, turn.language)])
         return turn
 
