@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import yaml
 from sklearn.feature_extraction.text import CountVectorizer
 
 from bot.content_load import load_content
 from bot.nlu.normalize import normalize
 from bot.nlu.real_questions import read_all, score, table
+from bot.nlu_eval import read_test_set
 from bot.settings import REPO
 from bot.yamlfile import DataError
 
@@ -36,11 +36,7 @@ def known_ids() -> list[str]:
 
 
 def training_examples() -> list[str]:
-    lines = []
-    for path in sorted((REPO / "nlu_data").rglob("*.yml")):
-        for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
-            lines += [x.strip()[2:] for x in str(block["examples"]).splitlines() if x.strip().startswith("- ")]
-    return lines
+    return [text for path in sorted((REPO / "nlu_data").rglob("*.yml")) for text, _ in read_test_set(path)]
 
 
 def test_every_language_has_its_real_questions_with_sources():
