@@ -41,6 +41,9 @@ def main() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
         if str(os.getppid()) != os.environ.get(PARENT_ENV, str(os.getppid())):
             sys.exit(0)  # the parent died before the line above took effect
+    from actions.context import content_store
+
+    content_store().current()  # load (and check) the content before /health answers, not on the first action
     runpy.run_module("rasa_sdk", run_name="__main__", alter_sys=True)
 
 
@@ -55,15 +58,23 @@ class ActionServer:
         self.log_path = log_path
         self.start_timeout = start_timeout
         self.proc: subprocess.Popen[bytes] | None = None
+        self._deadline = 0.0
 
-    def start(self) -> None:
-        """Start the server and wait until /health answers."""
+    def start(self, wait: bool = True) -> None:
+        """Start the server and (unless wait is False: call wait_ready later) wait until /health answers."""
         out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "bot.action_server", "--actions", "actions", "--port", str(self.port)],
             cwd=REPO, env={**self.env, PARENT_ENV: str(os.getpid())}, stdout=out, stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + self.start_timeout
+        self._deadline = time.monotonic() + self.start_timeout
+        if wait:
+            self.wait_ready()
+
+    def wait_ready(self) -> None:
+        """Wait until the started server's /health answers; raise if it exits or takes too long."""
+        assert self.proc is not None, "start() first"
+        deadline = self._deadline
         health = f"http://{LOOPBACK}:{self.port}/health"
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

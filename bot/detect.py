@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
@@ -11,10 +12,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-import yaml
-
 from bot.languages import Language
+from bot.lingua_scorer import LinguaScorer
+from bot.yamlfile import parse_yaml
 
+OURS_AT = 0.34  # share of a message's words in our vocabulary from which it is one of our languages
+LINGUA_SCRIPTS = ("Latin", "Arabic")  # scripts several languages share: lingua tells them apart
 # Unicode blocks by script. Scripts not listed count as "Other".
 SCRIPTS: dict[str, tuple[tuple[int, int], ...]] = {
     "Latin": ((0x41, 0x5A), (0x61, 0x7A), (0xC0, 0x24F), (0x1E00, 0x1EFF)),
@@ -73,7 +76,7 @@ def _word_counts(nlu_dir: Path, codes: Iterable[str]) -> dict[str, Counter[str]]
     for code in codes:
         words: Counter[str] = Counter()
         for path in sorted((nlu_dir / code).glob("*.yml")):
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = parse_yaml(path.read_text(encoding="utf-8")) or {}
             for block in data.get("nlu") or []:
                 for line in str(block.get("examples", "")).splitlines():
                     words.update(w.lower() for w in _WORD.findall(line.lstrip("- ")))
@@ -98,17 +101,17 @@ class LanguageDetector:
         self.totals = {code: sum(words.values()) for code, words in self.counts.items()}
         self.vocabulary_size = len(word_langs)
 
+    def preload(self) -> None:
+        """Load lingua's models in a background thread (they load outside Python's lock, beside Rasa's)."""
+        samples = [x.name for x in self.languages if x.script in LINGUA_SCRIPTS]
+        threading.Thread(target=self._lingua.warm_up, args=(samples,), name="lingua-preload", daemon=True).start()
+
     @cached_property
-    def _lingua(self):  # type: ignore[no-untyped-def]
-        from lingua import LanguageDetectorBuilder
+    def _lingua(self) -> LinguaScorer:
+        return LinguaScorer([x.code for x in self.languages if x.script in LINGUA_SCRIPTS])
 
-        return LanguageDetectorBuilder.from_all_languages().build()
-
-    def _lingua_scores(self, text: str) -> dict[str, float]:
-        scores: dict[str, float] = {}
-        for cv in self._lingua.compute_language_confidence_values(text):
-            scores[cv.language.iso_code_639_1.name.lower()] = cv.value
-        return scores
+    def _lingua_scores(self, text: str, rival: bool = False) -> dict[str, float]:
+        return self._lingua.scores(text, rival)
 
     def _word_model(self, words: list[str], codes: list[str]) -> dict[str, float]:
         """How likely each language is to have written these words, as shares among codes.
@@ -145,13 +148,14 @@ class LanguageDetector:
         if not candidates:
             return Detection(None, share, unsupported=len(chars) >= 2)
         words = [w.lower() for w in _WORD.findall(text)]
-        if script not in ("Latin", "Arabic"):
+        if script not in LINGUA_SCRIPTS:
             # Scripts only one of our languages uses; lingua cannot tell Burmese anyway.
             return Detection(candidates[0], share)
-        lingua = self._lingua_scores(text)
         vocab = self._vocab_scores(words, candidates)
+        # Another language is only considered when few of the words are ours (OURS_AT).
+        lingua = self._lingua_scores(text, rival=len(words) >= 3 and max(vocab.values()) < OURS_AT)
         best_other = max(((v, k) for k, v in lingua.items() if k not in candidates), default=(0.0, ""))
-        if best_other[0] >= 0.6 and len(words) >= 3 and max(vocab.values()) < 0.34:
+        if best_other[0] >= 0.6 and len(words) >= 3 and max(vocab.values()) < OURS_AT:
             return Detection(None, best_other[0], unsupported=True)
         if len(candidates) == 1:
             total = sum(lingua.get(c, 0.0) for c in candidates) or 1.0

@@ -27,6 +27,7 @@ async def local_assistant(settings: Settings, model: Path | None = None,
     store = ContentStore(settings.content_dir)
     content = store.current()  # fails early, naming the file, if the content is broken
     detector = LanguageDetector(content.languages, REPO / "nlu_data")
+    detector.preload()
     if settings.rasa_urls:  # RASA_URL: Rasa runs elsewhere, with its own model, actions and tracker store
         remote = HttpRasaClient(settings.rasa_urls, settings.rasa_timeout, settings.rasa_token)
         try:
@@ -44,13 +45,15 @@ async def local_assistant(settings: Settings, model: Path | None = None,
                  "RETENTION_DAYS": str(settings.retention_days)},
             log_path=settings.var_dir / "action-server.log",
         )
-        server.start()
+        server.start(wait=False)  # it starts on the other core while Rasa loads here
         url = server.url
     try:
         tracker_store = sql_tracker_store(database_url) if database_url else None
         lock_store = redis_lock_store(settings.redis_url) if settings.redis_url else None
         client = AgentClient(model, url, settings.rasa_timeout, tracker_store=tracker_store, lock_store=lock_store)
         client.load()
+        if server:
+            server.wait_ready()
         yield Assistant(store, client, detector, settings.region, settings.max_message_chars)
     finally:
         if server:

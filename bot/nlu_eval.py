@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
+from bot.yamlfile import parse_yaml
 
 
 @dataclass
@@ -27,7 +27,7 @@ class LanguageScore:
 
 def read_test_set(path: Path) -> list[tuple[str, str]]:
     """(text, intent) pairs of a held-out file."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = parse_yaml(path.read_text(encoding="utf-8"))
     pairs = []
     for block in data["nlu"]:
         for line in block["examples"].splitlines():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -54,9 +55,16 @@ class AgentClient:
 
     def load(self) -> None:
         """Load the model (slow: seconds). Call once at start-up."""
+        # TensorFlow, which Rasa imports, imports jax only for its TFLite converter and does without it
+        # (ImportError is caught there): not importing it saves ~0.6 s and ~50 MB of start-up.
+        sys.modules.setdefault("jax", None)  # type: ignore[arg-type]
         from rasa.core.agent import Agent
         from rasa.utils.endpoints import EndpointConfig
         from rasa.utils.log_utils import configure_structlog
+
+        from bot import rasa_speedups
+
+        rasa_speedups.install()
 
         # Rasa's debug events contain the person's text: never log below INFO.
         configure_structlog(max(logging.getLogger().getEffectiveLevel(), logging.INFO))

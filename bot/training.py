@@ -9,10 +9,8 @@ import os
 import sys
 from pathlib import Path
 
-import yaml
-
 from bot.content_load import load_content
-from bot.yamlfile import DataError, Problem, read_yaml
+from bot.yamlfile import DataError, Problem, parse_yaml, read_yaml
 
 REPO = Path(__file__).resolve().parent.parent
 MIN_EXAMPLES = 12
@@ -77,7 +75,7 @@ def inputs_hash(repo: Path = REPO) -> str:
         files = [base] if base.is_file() else sorted(p for p in base.rglob("*") if p.suffix in (".yml", ".py"))
         for f in files:
             # Hash the parsed YAML, so editing a comment does not trigger retraining.
-            data = yaml.safe_load(f.read_text(encoding="utf-8")) if f.suffix == ".yml" else f.read_text()
+            data = parse_yaml(f.read_text(encoding="utf-8")) if f.suffix == ".yml" else f.read_text()
             h.update(str(f.relative_to(repo)).encode() + b"\0")
             h.update(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode() + b"\0")
     return h.hexdigest()[:16]

@@ -63,13 +63,30 @@ def _pattern(part: str) -> re.Pattern[str]:
     return re.compile(f"{edge[0]}{body}{edge[1]}" if whole_words else body)
 
 
+@lru_cache(maxsize=8192)
+def _compiled(signal: str) -> tuple[tuple[re.Pattern[str], bool], ...] | None:
+    """Each part's pattern and whether it is unspaced; None if a part is empty (the signal never matches)."""
+    parts = []
+    for part in (normalise(p) for p in signal.split(" + ")):
+        unspaced = _unspaced(part)
+        if unspaced:
+            part = part.replace(" ", "")
+        if not part.strip("* "):
+            return None
+        parts.append((_pattern(part), unspaced))
+    return tuple(parts)
+
+
 def matches(signal: str, text: str) -> bool:
     """Whether the (normalised) text contains every part of the signal."""
-    for part in (normalise(p) for p in signal.split(" + ")):
-        target = text
-        if _unspaced(part):
-            part, target = part.replace(" ", ""), text.replace(" ", "")
-        if not part.strip("* ") or not _pattern(part).search(target):
+    parts = _compiled(signal)
+    if parts is None:
+        return False
+    unspaced_text = None
+    for pattern, unspaced in parts:
+        if unspaced and unspaced_text is None:
+            unspaced_text = text.replace(" ", "")
+        if not pattern.search(unspaced_text if unspaced else text):  # type: ignore[arg-type]
             return False
     return True
 

@@ -68,3 +68,16 @@ async def test_the_action_server_listens_locally_and_dies_with_its_parent():
     finally:
         if parent.poll() is None:
             parent.kill()
+
+
+def test_the_server_can_start_while_the_caller_does_other_work():
+    from bot.action_server import ActionServer
+
+    server = ActionServer()
+    server.start(wait=False)  # returns at once: the caller loads Rasa meanwhile
+    try:
+        server.wait_ready()
+        assert _answers(server.port)
+    finally:
+        server.stop()
+    assert server.proc is not None and server.proc.poll() is not None

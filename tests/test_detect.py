@@ -76,3 +76,28 @@ def test_one_word_is_not_enough_to_switch(detector: LanguageDetector):
     for word in ("ok", "okey", "hola", "sale", "merci"):
         assert not detector.detect(word).confident, word
     assert detector.detect("how do I get a health card to see a doctor").confident
+
+
+@pytest.mark.parametrize("text, lang", [
+    # lingua's quick mode alone calls these Esperanto and Welsh; the accurate comparison does not.
+    ("Can Tenants register at the Bürgeramt when they rent a temporary Apartment?", "en"),
+    ("Puedo tomar un avión de Filadelfia a California?", "es"),
+])
+def test_a_quick_guess_of_another_language_is_checked_accurately(detector: LanguageDetector, text: str, lang: str):
+    assert detector.detect(text).lang == lang
+
+
+def test_rival_languages_loaded_stay_bounded():
+    from bot.lingua_scorer import MAX_RIVALS, LinguaScorer
+
+    scorer = LinguaScorer(["en", "es", "fr", "ar"])
+    texts = ["Ich brauche einen Arzt für meine Tochter", "Preciso de um médico para a minha filha",
+             "Ho bisogno di un medico per mia figlia", "Ik heb een dokter nodig voor mijn dochter",
+             "Potrzebuję lekarza dla mojej córki", "Am nevoie de un medic pentru fiica mea",
+             "Kızım için bir doktora ihtiyacım var", "Tôi cần bác sĩ cho con gái tôi",
+             "Saya perlukan doktor untuk anak perempuan saya", "Ninahitaji daktari kwa binti yangu"]
+    for text in texts:
+        scores = scorer.scores(text, rival=True)
+        assert max(scores, key=scores.__getitem__) not in {"en", "es", "fr", "ar"}, text
+        assert len(scorer._accurate) <= MAX_RIVALS + 1
+    assert scorer.scores("where can I find a doctor for my daughter")["en"] > 0.5

@@ -30,14 +30,24 @@ log = logging.getLogger(__name__)
 
 
 def sentence_features(messages: list[Message]) -> scipy.sparse.csr_matrix:
-    """One row per message: its sparse and dense sentence features side by side."""
-    rows = []
-    for message in messages:
-        sparse = message.get_sparse_features(TEXT)[1]
-        dense = message.get_dense_features(TEXT)[1]
-        parts = [scipy.sparse.csr_matrix(f.features) for f in (sparse, dense) if f is not None]
-        rows.append(scipy.sparse.hstack(parts) if parts else scipy.sparse.csr_matrix((1, 0)))
-    return scipy.sparse.vstack(rows).tocsr()
+    """One row per message: its sparse and dense sentence features side by side (float32)."""
+    if not messages:
+        return scipy.sparse.csr_matrix((0, 0), dtype=np.float32)
+    sparse = [m.get_sparse_features(TEXT)[1] for m in messages]
+    dense = [m.get_dense_features(TEXT)[1] for m in messages]
+    blocks = []
+    if any(f is not None for f in sparse):
+        width = next(f.features.shape[1] for f in sparse if f is not None)
+        blocks.append(scipy.sparse.vstack(
+            [f.features if f is not None else scipy.sparse.coo_matrix((1, width)) for f in sparse]))
+    if any(f is not None for f in dense):
+        width = next(f.features.shape[1] for f in dense if f is not None)
+        rows = [f.features.reshape(1, -1) if f is not None else np.zeros((1, width)) for f in dense]
+        blocks.append(scipy.sparse.csr_matrix(np.vstack(rows)))
+    if not blocks:
+        return scipy.sparse.csr_matrix((len(messages), 0), dtype=np.float32)
+    # float32 like the weights: a float64 row would make scipy convert every weight on every call.
+    return scipy.sparse.hstack(blocks).tocsr().astype(np.float32)
 
 
 def softmax(scores: np.ndarray) -> np.ndarray:
@@ -69,6 +79,7 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         self.classes = classes or []
         self.coef = coef
         self.intercept = intercept
+        self._weights = None if coef is None else np.ascontiguousarray(coef.T)  # features x classes
 
     @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
@@ -91,13 +102,15 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         self.classes = [str(c) for c in svm.classes_]
         self.coef = svm.coef_.astype(np.float32)
         self.intercept = svm.intercept_.astype(np.float32)
+        self._weights = np.ascontiguousarray(self.coef.T)
         self.persist()
         return self._resource
 
     def rank(self, features: scipy.sparse.csr_matrix) -> np.ndarray:
         """Confidences, one row per message, one column per class."""
-        assert self.coef is not None and self.intercept is not None
-        scores = np.asarray(features @ self.coef.T) + self.intercept
+        assert self._weights is not None and self.intercept is not None
+        # A contiguous features x classes matrix: with coef.T scipy copies all weights on every call.
+        scores = np.asarray(features @ self._weights) + self.intercept
         return softmax(scores * float(self._config["temperature"]))
 
     def process(self, messages: list[Message]) -> list[Message]:

@@ -19,14 +19,15 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 from bot.storage.models import (
     AnswerFeedback,
@@ -133,6 +134,8 @@ class Database:
 
     def alembic_config(self) -> Config:
         """Alembic's configuration for this database, built in code (no alembic.ini)."""
+        from alembic.config import Config  # imported when migrating only: it is slow to import
+
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
@@ -140,6 +143,8 @@ class Database:
 
     def migrate(self) -> None:
         """Bring the schema to the newest migration (blocking; call once at start-up)."""
+        from alembic import command
+
         config = self.alembic_config()
         with self.engine.begin() as conn:
             if conn.dialect.name == "postgresql":
