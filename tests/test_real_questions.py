@@ -23,9 +23,12 @@ NEAR_DUPLICATE = 0.8  # character 3-gram Jaccard similarity at which a training 
 # questions people wrote themselves (docs/nlu-model.md, "The real-question set"). These floors only
 # stop the set from shrinking.
 MIN_ROWS = {"en": 40, "es": 40, "fr": 40, "ar": 40, "th": 45, "my": 20, "km": 30, "lo": 20}
-# What the assistant reaches today, rounded down: a regression fails the suite. The issue's bars
-# (0.85 en/es/fr/ar, 0.80 th/my, 0.75 km/lo, 0.92 helped, 0.98 language) are printed beside them.
-FLOOR = {"accuracy": 0.65, "helped": 0.75, "language": 0.98}
+# What the assistant reaches today per language, less a margin (one question is 2-5 points in the
+# smaller sets): a regression fails the suite. The issue's bars (BARS; 0.92 helped, 0.98 language)
+# are printed beside them.
+FLOOR = {"en": 0.65, "es": 0.70, "fr": 0.65, "ar": 0.63, "th": 0.60, "my": 0.40, "km": 0.25, "lo": 0.25}
+FLOOR_HELPED = 0.78  # answered, or the right topic among the buttons offered (all languages)
+FLOOR_LANGUAGE = 0.98  # replied to in the question's language (all languages)
 BARS = {"en": 0.85, "es": 0.85, "fr": 0.85, "ar": 0.85, "th": 0.80, "my": 0.80, "km": 0.75, "lo": 0.75}
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -91,9 +94,9 @@ async def test_real_question_accuracy(assistant, capsys):
         print(table(scores))
         print("issue bars: " + ", ".join(f"{k} {v}" for k, v in BARS.items()) + "; answered or suggested 0.92")
     total = sum(s.total for s in scores)
-    answered = sum(s.answered for s in scores) / total
     helped = sum(s.helped for s in scores) / total
     language = sum(s.right_language for s in scores) / total
-    assert answered >= FLOOR["accuracy"], [s.misses[:5] for s in scores]
-    assert helped >= FLOOR["helped"]
-    assert language >= FLOOR["language"], [(s.lang, s.language_share) for s in scores]
+    below = [(s.lang, round(s.accuracy, 3)) for s in scores if s.accuracy < FLOOR.get(s.lang, 0.5)]
+    assert not below, (below, [s.misses[:3] for s in scores if (s.lang, round(s.accuracy, 3)) in below])
+    assert helped >= FLOOR_HELPED
+    assert language >= FLOOR_LANGUAGE, [(s.lang, s.language_share) for s in scores]
