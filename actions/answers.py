@@ -9,6 +9,18 @@ FALLBACK = "nlu_fallback"
 MAX_SUGGESTIONS = 3
 MIN_SUGGESTION_CONFIDENCE = 0.05
 OFFER_AFTER = 2  # messages not understood in a row before a person is offered
+SURE = 0.8  # below this confidence an answer also offers the next likeliest topics (as topic buttons)
+
+
+def runner_ups(conv: Conversation) -> list[str]:
+    """The next likeliest topics after the one answered, when the answer is not sure; else none."""
+    if conv.confidence >= SURE:
+        return []
+    c = conv.content
+    return [r["name"] for r in conv.ranking
+            if r.get("name") in c.topic_ids and r["name"] != conv.intent
+            and r.get("confidence", 0.0) >= MIN_SUGGESTION_CONFIDENCE
+            and c.topic(conv.region, r["name"]) is not None][: MAX_SUGGESTIONS - 1]
 
 
 def offer_person(conv: Conversation) -> Outcome | None:
@@ -27,7 +39,9 @@ class ActionAnswerTopic(ContentAction):
         return "action_answer_topic"
 
     def compose(self, conv: Conversation) -> Outcome:
-        return Outcome(topic_reply(conv.content, conv.region, conv.lang, conv.intent))
+        also = runner_ups(conv)
+        return Outcome(topic_reply(conv.content, conv.region, conv.lang, conv.intent, also=also),
+                       {"suggestions": also} if also else {})
 
 
 class ActionSuggestTopics(ContentAction):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.content_model import Content
@@ -90,8 +91,11 @@ def menu_button(content: Content, lang: str) -> Button:
 
 
 def topic_reply(content: Content, region: str, lang: str, topic_id: str,
-                today: dt.date | None = None) -> Reply:
-    """The curated answer for a topic, with its source, related topics and person offer."""
+                today: dt.date | None = None, also: Sequence[str] = ()) -> Reply:
+    """The curated answer for a topic, with its source, related topics and person offer.
+
+    also: other topics the question may have meant, offered first among the topic buttons.
+    """
     topic = content.topic(region, topic_id)
     today = today or dt.date.today()
     if topic is None or topic.expired(today) or lang not in topic.translations:
@@ -103,7 +107,8 @@ def topic_reply(content: Content, region: str, lang: str, topic_id: str,
         src = topic.sources[0]
         source = content.text(lang, "answer.source", url=src.url, checked=src.checked)
         messages[-1] = f"{messages[-1]}\n\n{source}"
-    buttons = [Button(topic_title(content, region, lang, r), topic_payload(r)) for r in topic.related]
+    offered = list(dict.fromkeys(t for t in [*also, *topic.related] if t != topic_id))
+    buttons = [Button(topic_title(content, region, lang, r), topic_payload(r)) for r in offered]
     if topic.sensitivity == "offer_person":
         messages.append(content.text(lang, "answer.offer_person"))
     buttons.append(person_button(content, lang))
