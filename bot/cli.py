@@ -84,8 +84,10 @@ async def _ask(settings: Settings, texts: list[str], lang: str | None, as_json: 
 
 async def _telegram(settings: Settings) -> int:
     from bot.local import local_assistant
+    from bot.storage.pseudonym_key import with_pseudonym_key
     from bot.telegram import build_application, check_settings, run_until_stopped
 
+    settings = with_pseudonym_key(settings)
     check_settings(settings)  # before the slow start-up
     async with local_assistant(settings, database_url=settings.database_url) as assistant:  # Rasa's tracker too
         await run_until_stopped(build_application(settings, assistant))

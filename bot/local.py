@@ -39,7 +39,7 @@ async def local_assistant(settings: Settings, model: Path | None = None,
     server = None
     url = settings.action_server_url
     if not url:
-        settings.var_dir.mkdir(parents=True, exist_ok=True)
+        settings.var_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         server = ActionServer(
             env={"CONTENT_DIR": str(settings.content_dir), "REGION": settings.region,
                  "RETENTION_DAYS": str(settings.retention_days)},

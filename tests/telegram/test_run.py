@@ -1,10 +1,11 @@
-"""`python -m bot run` with TELEGRAM_BOT_TOKEN: refuses without a secret, serves Telegram with one."""
+"""`python -m bot run` with only TELEGRAM_BOT_TOKEN serves Telegram (the pseudonym key made on first start)."""
 
 from __future__ import annotations
 
 import asyncio
 import os
 import signal
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -13,13 +14,15 @@ import pytest
 
 from bot.settings import REPO
 from bot.telegram.render import escape
-from tests.telegram.conftest import SECRET, TOKEN, Person
+from tests.telegram.conftest import TOKEN, Person
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
-def test_run_refuses_to_start_without_a_pseudonym_secret(tmp_path: Path):
-    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "PSEUDONYM_SECRET": "", "VAR_DIR": str(tmp_path)}
+@pytest.mark.parametrize("extra", [{"PSEUDONYM_SECRET": "too short"},
+                                   {"PSEUDONYM_SECRET": "", "REDIS_URL": "redis://127.0.0.1:6379/0"}])
+def test_run_refuses_a_short_secret_or_replicas_without_one(tmp_path: Path, extra: dict[str, str]):
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "VAR_DIR": str(tmp_path), **extra}
     result = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=REPO, env=env, capture_output=True,
                             text=True, timeout=300)
     assert result.returncode == 2
@@ -32,7 +35,8 @@ async def test_run_serves_telegram_until_stopped(bot_api, model_path: Path, cont
 
     if model_path != current_model():  # `run` trains when its model is missing: far too slow here
         pytest.skip("TEST_MODEL is not the model of the current training data, which `run` would use")
-    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "PSEUDONYM_SECRET": SECRET, "VAR_DIR": str(tmp_path),
+    # Only the token, as the README says: the pseudonym key is made in VAR_DIR on first start.
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "PSEUDONYM_SECRET": "", "VAR_DIR": str(tmp_path),
            "CONTENT_DIR": str(content_copy), "TELEGRAM_API_BASE_URL": bot_api.url}
     log = tmp_path / "run.log"
     with log.open("wb") as out:
@@ -44,6 +48,7 @@ async def test_run_serves_telegram_until_stopped(bot_api, model_path: Path, cont
         [menu] = await Person(bot_api, 2001, "es").say("/menu")
         content = ContentStore(content_copy).current()
         assert menu["text"] == escape(content.text("es", "menu.title"))
+        assert stat.S_IMODE((tmp_path / "pseudonym.key").stat().st_mode) == 0o600
         proc.send_signal(signal.SIGINT)
         assert await asyncio.to_thread(proc.wait, 120) == 0, log.read_text(errors="replace")[-3000:]
     finally:
