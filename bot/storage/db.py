@@ -14,7 +14,9 @@ Rasa's SQLTrackerStore may share the database (its table is `events`);
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -80,13 +82,23 @@ def _create_engine(url: str) -> Engine:
     kwargs: dict[str, Any] = {"pool_pre_ping": True, "future": True}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            _private_file(Path(parsed.database))
     elif parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
         kwargs["connect_args"] = {"connect_timeout": 5}
     engine = sa.create_engine(parsed, **kwargs)
     if parsed.get_backend_name() == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_foreign_keys)
     return engine
+
+
+def _private_file(path: Path) -> None:
+    """Create the database file (and its folder) readable by this user only.
+
+    SQLite's journal files take the database file's permissions.
+    """
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def _sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:

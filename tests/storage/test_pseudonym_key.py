@@ -41,3 +41,16 @@ def test_a_damaged_key_file_is_refused_not_replaced(tmp_path: Path):
     with pytest.raises(SettingsError, match=KEY_FILE):
         with_pseudonym_key(settings(tmp_path))
     assert (tmp_path / "var" / KEY_FILE).read_text() == "short\n"
+
+
+def test_the_sqlite_database_is_made_readable_by_this_user_only(tmp_path: Path):
+    from bot.storage.db import Database
+
+    path = tmp_path / "var" / "assistant.db"
+    db = Database(f"sqlite:///{path}")
+    try:
+        db.migrate()
+    finally:
+        db.close()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
