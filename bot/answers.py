@@ -10,6 +10,8 @@ from bot.content_model import Content
 
 HUMAN_PAYLOAD = "/human_handoff"
 MENU_PAYLOAD = "/menu"
+PRIVACY_PAYLOAD = "/privacy"
+LANGUAGE_MENU_PAYLOAD = "/change_language"
 MENU_PAGE = 6  # buttons on one page of the menu (small screens)
 PAGE_MARK = "/"  # in a menu category payload: "papers/2" is page 2 of papers
 
@@ -47,7 +49,8 @@ def category_payload(category: str) -> str:
 
 def content_payloads(content: Content) -> list[str]:
     """Every payload a button made from this content can send (so any replica can decode a long one)."""
-    return [HUMAN_PAYLOAD, MENU_PAYLOAD, *(topic_payload(t) for t in content.topic_ids),
+    return [HUMAN_PAYLOAD, MENU_PAYLOAD, PRIVACY_PAYLOAD, LANGUAGE_MENU_PAYLOAD,
+            *(topic_payload(t) for t in content.topic_ids),
             *(category_payload(c.id) for c in content.menu), *(language_payload(c) for c in content.language_codes),
             *(category_payload(f"{c.id}{PAGE_MARK}{n}") for c in content.menu
               for n in range(1, -(-len(c.topics) // MENU_PAGE) + 1)),

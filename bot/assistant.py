@@ -8,7 +8,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.answers import Button, Reply, contacts, emergency_text, language_menu, menu_button
+from bot.answers import (
+    Button,
+    Reply,
+    contacts,
+    content_payloads,
+    emergency_text,
+    language_menu,
+    menu_button,
+)
 from bot.content_model import Content
 from bot.content_store import ContentStore
 from bot.detect import Detection, LanguageDetector, letters
@@ -75,6 +83,7 @@ class Assistant:
         self.detector = detector
         self.region = region
         self.max_chars = max_chars
+        self._payloads_of: tuple[Content, frozenset[str]] | None = None
 
     def _simple(self, text: str, lang: str, string_id: str, content: Content) -> Turn:
         reply = Reply([content.text(lang, string_id)], [menu_button(content, lang)])
@@ -86,12 +95,20 @@ class Assistant:
         return Turn(text, lang, "unavailable", 0.0,
                     Reply([contacts(content, self.region, lang, "error.unavailable")]))
 
-    async def handle(self, conversation_id: str, text: str, current: str | None = None) -> Turn:
-        """Answer one message; current is the conversation language so far (None at first)."""
+    async def handle(self, conversation_id: str, text: str, current: str | None = None,
+                     trusted: bool = False) -> Turn:
+        """Answer one message; current is the conversation language so far (None at first).
+
+        Text starting with "/" reaches Rasa as an intent only if it is a payload our buttons make
+        (content_payloads) or, with trusted, one the front end itself sends (e.g. the confirmed
+        /forget_me). Anything else, typed or forged, is read as words: never a Rasa intent or entities.
+        """
         content = self.store.current()
         codes = content.language_codes
         original = text
         text = text.strip()
+        if text.startswith("/") and not trusted and text not in self._payloads(content):
+            text = text.lstrip("/").strip()
         lang = current if current in codes else None
         if not text:
             return self._simple(original, lang or DEFAULT_LANGUAGE, "error.empty", content)
@@ -131,6 +148,11 @@ class Assistant:
             await self.client.forget(conversation_id)
             return turn
         return self._if_urgent(turn, text, content)
+
+    def _payloads(self, content: Content) -> frozenset[str]:
+        if self._payloads_of is None or self._payloads_of[0] is not content:
+            self._payloads_of = (content, frozenset(content_payloads(content)))
+        return self._payloads_of[1]
 
     def _if_urgent(self, turn: Turn, text: str, content: Content) -> Turn:
         """Someone in danger now (an urgent signal, content/urgent.yml) gets the emergency numbers, not information.

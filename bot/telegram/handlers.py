@@ -10,7 +10,16 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.answers import HUMAN_PAYLOAD, MENU_PAYLOAD, Button, Reply, contacts, language_menu, menu_button
+from bot.answers import (
+    HUMAN_PAYLOAD,
+    MENU_PAYLOAD,
+    PRIVACY_PAYLOAD,
+    Button,
+    Reply,
+    contacts,
+    language_menu,
+    menu_button,
+)
 from bot.assistant import DEFAULT_LANGUAGE
 from bot.content_model import Content
 from bot.handoff import complaint
@@ -25,7 +34,6 @@ from bot.telegram.state import Services, services
 
 log = logging.getLogger(__name__)
 
-PRIVACY_PAYLOAD = "/privacy"
 FORGET_ME_PAYLOAD = "/forget_me"  # the assistant's intent: deletes the conversation, then confirms
 FORGET_YES = "tg:forget:yes"  # our own buttons; never sent to the assistant
 FORGET_NO = "tg:forget:no"
@@ -69,7 +77,8 @@ def _handoff(context: ContextTypes.DEFAULT_TYPE) -> Handoff | None:
     return context.bot_data.get(HANDOFF_KEY)  # type: ignore[no-any-return]
 
 
-async def _ask(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, current: str | None) -> None:
+async def _ask(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, current: str | None,
+               trusted: bool = False) -> None:
     """Run text through the assistant as this person, remember the language, send the reply.
 
     An urgent message, a request for a person or a complaint is escalated instead (bot/handoff/escalation.py).
@@ -80,7 +89,7 @@ async def _ask(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, cu
     handoff = _handoff(context)
     if handoff is not None and text.startswith("/"):  # a button or command ends a complaint being written
         await complaint.drop(handoff, person)
-    turn = await svc.assistant.handle(person, text, current)
+    turn = await svc.assistant.handle(person, text, current, trusted=trusted)
     if turn.forget:  # the assistant deleted the conversation; now the rows
         if not await svc.storage.forget(person, chat_id):
             turn = svc.assistant.unavailable(text, turn.language)  # never say "deleted" when it was not
@@ -204,7 +213,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         with contextlib.suppress(TelegramError):  # the question cannot be answered twice
             await query.edit_message_reply_markup(reply_markup=None)
         if payload == FORGET_YES:
-            await _ask(update, context, FORGET_ME_PAYLOAD, lang)
+            await _ask(update, context, FORGET_ME_PAYLOAD, lang, trusted=True)  # confirmed with our own button
         else:
             content = svc.assistant.store.current()
             await _send(context, update, Reply([content.text(lang, "telegram.forget_kept")],
