@@ -12,6 +12,7 @@ HUMAN_PAYLOAD = "/human_handoff"
 MENU_PAYLOAD = "/menu"
 PRIVACY_PAYLOAD = "/privacy"
 LANGUAGE_MENU_PAYLOAD = "/change_language"
+FORGET_ME_PAYLOAD = "/forget_me"  # deletes the conversation: sent only after the person confirmed
 MENU_PAGE = 6  # buttons on one page of the menu (small screens)
 PAGE_MARK = "/"  # in a menu category payload: "papers/2" is page 2 of papers
 
@@ -55,6 +56,13 @@ def content_payloads(content: Content) -> list[str]:
             *(category_payload(f"{c.id}{PAGE_MARK}{n}") for c in content.menu
               for n in range(1, -(-len(c.topics) // MENU_PAGE) + 1)),
             *(category_payload(f"{PAGE_MARK}{n}") for n in range(1, -(-len(content.menu) // MENU_PAGE) + 1))]
+
+
+def forget_question(content: Content, lang: str, yes: str = FORGET_ME_PAYLOAD, no: str = MENU_PAYLOAD) -> Reply:
+    """Ask before deleting everything stored about the person (yes and no: the buttons' payloads)."""
+    return Reply([content.text(lang, "telegram.forget_confirm")],
+                 [Button(content.text(lang, "telegram.button.yes"), yes),
+                  Button(content.text(lang, "telegram.button.no"), no)])
 
 
 def topic_title(content: Content, region: str, lang: str, topic_id: str) -> str:

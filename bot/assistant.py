@@ -14,6 +14,7 @@ from bot.answers import (
     contacts,
     content_payloads,
     emergency_text,
+    forget_question,
     language_menu,
     menu_button,
 )
@@ -41,6 +42,7 @@ class Turn:
     reply: Reply
     suggestions: list[str] = field(default_factory=list)
     forget: bool = False
+    forget_asked: bool = False  # "delete my data" in words: the reply asks to confirm; nothing deleted yet
     urgent: str | None = None  # the topic of an urgent signal (content/urgent.yml): the reply is the numbers
 
     def as_json(self) -> dict[str, Any]:
@@ -102,6 +104,7 @@ class Assistant:
         Text starting with "/" reaches Rasa as an intent only if it is a payload our buttons make
         (content_payloads) or, with trusted, one the front end itself sends (e.g. the confirmed
         /forget_me). Anything else, typed or forged, is read as words: never a Rasa intent or entities.
+        A request to delete everything deletes only when trusted; otherwise the reply asks to confirm.
         """
         content = self.store.current()
         codes = content.language_codes
@@ -144,6 +147,10 @@ class Assistant:
             log.error("Rasa answered without our actions' output (action server down?)")
             return self._if_urgent(self.unavailable(original, lang), text, content)
         turn.reply.messages[:0] = [content.text(turn.language, n) for n in notes]
+        if turn.forget and not trusted:  # words, not the confirmed payload: ask first, delete nothing
+            turn.forget, turn.forget_asked = False, True
+            turn.reply = forget_question(content, turn.language)
+            return turn
         if turn.forget:
             await self.client.forget(conversation_id)
             return turn

@@ -57,9 +57,10 @@ async def _chat(settings: Settings, lang: str | None) -> int:
                 return 0
             if line.strip() in ("/quit", "/exit"):
                 return 0
-            if line.strip().isdigit() and 1 <= int(line.strip()) <= len(buttons):
+            chosen = line.strip().isdigit() and 1 <= int(line.strip()) <= len(buttons)
+            if chosen:  # a button we showed: its payload is ours (e.g. the confirmed "delete")
                 line = buttons[int(line.strip()) - 1][1]
-            turn = await assistant.handle(conversation, line, lang)
+            turn = await assistant.handle(conversation, line, lang, trusted=chosen)
             lang = ui_lang = turn.language
             content = assistant.store.current()
             buttons = [(b.title, b.payload) for b in turn.reply.buttons]

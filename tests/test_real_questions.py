@@ -22,7 +22,7 @@ NEAR_DUPLICATE = 0.8  # character 3-gram Jaccard similarity at which a training 
 # Rows found so far. The goal is 40 per language; public pages in Thai, Burmese, Khmer and Lao hold few
 # questions people wrote themselves (docs/nlu-model.md, "The real-question set"). These floors only
 # stop the set from shrinking.
-MIN_ROWS = {"en": 40, "es": 40, "fr": 40, "ar": 40, "th": 45, "my": 20, "km": 30, "lo": 20}
+MIN_ROWS = {"en": 40, "es": 40, "fr": 40, "ar": 40, "th": 45, "my": 35, "km": 30, "lo": 20}
 # What the assistant reaches today per language, less a margin (one question is 2-5 points in the
 # smaller sets): a regression fails the suite. The bars (BARS; 0.92 helped, 0.98 language)
 # are printed beside them.

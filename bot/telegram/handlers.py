@@ -11,12 +11,14 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.answers import (
+    FORGET_ME_PAYLOAD,
     HUMAN_PAYLOAD,
     MENU_PAYLOAD,
     PRIVACY_PAYLOAD,
     Button,
     Reply,
     contacts,
+    forget_question,
     language_menu,
     menu_button,
 )
@@ -34,7 +36,6 @@ from bot.telegram.state import Services, services
 
 log = logging.getLogger(__name__)
 
-FORGET_ME_PAYLOAD = "/forget_me"  # the assistant's intent: deletes the conversation, then confirms
 FORGET_YES = "tg:forget:yes"  # our own buttons; never sent to the assistant
 FORGET_NO = "tg:forget:no"
 
@@ -90,6 +91,8 @@ async def _ask(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, cu
     if handoff is not None and text.startswith("/"):  # a button or command ends a complaint being written
         await complaint.drop(handoff, person)
     turn = await svc.assistant.handle(person, text, current, trusted=trusted)
+    if turn.forget_asked:  # confirmed with our own buttons (on_button), as after /forget
+        turn.reply = forget_question(svc.assistant.store.current(), turn.language, FORGET_YES, FORGET_NO)
     if turn.forget:  # the assistant deleted the conversation; now the rows
         if not await svc.storage.forget(person, chat_id):
             turn = svc.assistant.unavailable(text, turn.language)  # never say "deleted" when it was not
@@ -167,9 +170,7 @@ async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc = services(context)
     content = svc.assistant.store.current()
     lang = _language(svc, update)
-    buttons = [Button(content.text(lang, "telegram.button.yes"), FORGET_YES),
-               Button(content.text(lang, "telegram.button.no"), FORGET_NO)]
-    await _send(context, update, Reply([content.text(lang, "telegram.forget_confirm")], buttons))
+    await _send(context, update, forget_question(content, lang, FORGET_YES, FORGET_NO))
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -119,3 +119,15 @@ async def test_a_forged_button_is_read_as_words_not_as_a_rasa_intent(telegram, a
     events = await assistant.client.events(conversation)
     assert not any(e.get("event") == "restart" for e in events)
     assert [e for e in events if e.get("event") == "user"][-1]["text"] == 'restart{"language": "xx"}'
+
+
+async def test_delete_in_words_asks_with_the_same_buttons_as_forget(telegram, assistant):
+    content = assistant.store.current()
+    person = Person(telegram, 1014, "en")
+    conversation = pseudonym(SECRET, 1014)
+    [question] = await person.say("wipe everything you have on me")
+    assert question["text"] == escape(content.text("en", "telegram.forget_confirm"))
+    assert await assistant.client.events(conversation)  # nothing deleted before the yes
+    [done] = await person.press(question, FORGET_YES, count=1)
+    assert done["text"] == escape(content.text("en", "forget.done"))
+    assert await assistant.client.events(conversation) == []
