@@ -166,7 +166,8 @@ class HttpRasaClient:
                     if resp.status >= 500:  # noqa: PLR2004
                         last = RasaUnavailable(f"{base} answered HTTP {resp.status}")
                         continue
-                    resp.raise_for_status()
+                    if resp.status >= 400:  # noqa: PLR2004 - aiohttp's own error would carry the URL and its token
+                        raise RasaUnavailable(f"{base}{path} answered HTTP {resp.status}")
                     return await resp.json()
             except asyncio.TimeoutError as exc:
                 raise RasaUnavailable(f"{base} did not answer within {self.timeout}s") from exc

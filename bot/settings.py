@@ -111,7 +111,7 @@ class Settings:
             telegram_webhook_secret=env.get("TELEGRAM_WEBHOOK_SECRET", ""),
             telegram_webhook_listen=env.get("TELEGRAM_WEBHOOK_LISTEN") or "127.0.0.1",
             telegram_webhook_port=_int(env, "TELEGRAM_WEBHOOK_PORT", 8443),
-            rasa_urls=tuple(u.strip().rstrip("/") for u in env.get("RASA_URL", "").split(",") if u.strip()),
+            rasa_urls=_rasa_urls(env),
             rasa_token=env.get("RASA_TOKEN", ""),
             rasa_timeout=_seconds(env, "RASA_TIMEOUT", 10.0),
             database_url=env.get("DATABASE_URL") or sqlite_url(var_dir),
@@ -121,3 +121,21 @@ class Settings:
             bot_username=bot_username(env),
             redis_url=env.get("REDIS_URL", "").strip(),
         )
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def _rasa_urls(env: Mapping[str, str]) -> tuple[str, ...]:
+    """RASA_URL's servers; one on another host needs RASA_TOKEN (Rasa's HTTP API is otherwise open)."""
+    from urllib.parse import urlsplit
+
+    urls = tuple(u.strip().rstrip("/") for u in env.get("RASA_URL", "").split(",") if u.strip())
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise SettingsError(f"RASA_URL: {url!r} is not an http(s) address like http://127.0.0.1:5005.")
+        if parts.hostname not in LOOPBACK_HOSTS and not env.get("RASA_TOKEN"):
+            raise SettingsError(f"RASA_URL points to another host ({parts.hostname}) but RASA_TOKEN is empty: "
+                                "start Rasa with --auth-token and set the same RASA_TOKEN here.")
+    return urls

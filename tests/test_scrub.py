@@ -56,3 +56,28 @@ def test_with_a_vocabulary_names_at_the_start_of_a_sentence_go_too() -> None:
         "How do I register at the town hall? <name>, thanks"
     assert scrubber.scrub("Bonjour. La carte vitale ? Fatou Diallo", "fr") == "Bonjour. La carte vitale ? <name>"
     assert scrubber.scrub("Quiero el NIE. Gracias", "es") == "Quiero el NIE. Gracias"
+
+
+def test_logged_tracebacks_and_url_tokens_are_scrubbed() -> None:
+    import io
+    import logging
+
+    from bot.log_scrub import ScrubFilter
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(ScrubFilter())
+    logger = logging.getLogger("test-scrub-traceback")
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        try:
+            raise RuntimeError("GET http://rasa:5005/conversations?token=s3cr3t-value failed for +34 612 345 678")
+        except RuntimeError:
+            logger.exception("Rasa failed")
+    finally:
+        logger.removeHandler(handler)
+    written = stream.getvalue()
+    assert "Traceback" in written and "RuntimeError" in written
+    assert "s3cr3t-value" not in written and "612 345 678" not in written
+    assert "token=[hidden]" in written

@@ -17,10 +17,19 @@ def test_rasa_and_webhook_defaults():
 
 def test_several_rasa_urls_and_a_timeout():
     s = Settings.from_env({"RASA_URL": " http://rasa-1:5005/ , http://rasa-2:5005,", "RASA_TIMEOUT": "2.5",
+                           "RASA_TOKEN": "shared-secret",
                            "TELEGRAM_WEBHOOK_PORT": "8080", "TELEGRAM_WEBHOOK_LISTEN": "0.0.0.0"})
     assert s.rasa_urls == ("http://rasa-1:5005", "http://rasa-2:5005")
     assert s.rasa_timeout == 2.5
     assert (s.telegram_webhook_listen, s.telegram_webhook_port) == ("0.0.0.0", 8080)
+
+
+def test_rasa_on_another_host_needs_a_token_and_loopback_does_not():
+    with pytest.raises(SettingsError, match="RASA_TOKEN"):
+        Settings.from_env({"RASA_URL": "http://127.0.0.1:5005,http://10.0.0.7:5005"})
+    assert Settings.from_env({"RASA_URL": "http://localhost:5005,http://127.0.0.1:5006"}).rasa_urls
+    with pytest.raises(SettingsError, match="RASA_URL"):
+        Settings.from_env({"RASA_URL": "rasa-1:5005", "RASA_TOKEN": "x"})
 
 
 @pytest.mark.parametrize("value", ["soon", "0", "-1"])

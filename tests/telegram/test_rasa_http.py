@@ -169,3 +169,23 @@ async def test_telegram_uses_the_rasa_servers_of_rasa_url(rasa_url: str, bot_api
         async with running(app, poll_timeout=1):
             [menu] = await Person(bot_api, 5001, "th").say("/menu")
     assert menu["text"] == escape(remote.store.current().text("th", "menu.title"))
+
+
+async def test_a_refused_request_names_the_server_but_never_the_token():
+    async def refuse(request: web.Request) -> web.Response:
+        return web.Response(status=401, text="wrong token")
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", refuse)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    client = HttpRasaClient([f"http://127.0.0.1:{runner.addresses[0][1]}"], 5.0, token="s3cret-token-value")
+    try:
+        with pytest.raises(RasaUnavailable) as error:
+            await client.send("someone", "hello", {})
+        assert "401" in str(error.value) and "127.0.0.1" in str(error.value)
+        assert "s3cret" not in str(error.value) and error.value.__cause__ is None
+    finally:
+        await client.close()
+        await runner.cleanup()
