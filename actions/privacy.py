@@ -8,6 +8,7 @@ from actions.context import ContentAction, Conversation, Outcome
 from bot.answers import Reply, menu_button
 
 DEFAULT_RETENTION_DAYS = 90
+DEFAULT_QUESTION_RETENTION_DAYS = 30
 
 
 class ActionPrivacy(ContentAction):
@@ -18,7 +19,8 @@ class ActionPrivacy(ContentAction):
 
     def compose(self, conv: Conversation) -> Outcome:
         days = int(os.environ.get("RETENTION_DAYS", DEFAULT_RETENTION_DAYS))
-        return Outcome(Reply([conv.content.text(conv.lang, "privacy.text", days=days)],
+        question_days = int(os.environ.get("QUESTION_RETENTION_DAYS", DEFAULT_QUESTION_RETENTION_DAYS))
+        return Outcome(Reply([conv.content.text(conv.lang, "privacy.text", days=days, question_days=question_days)],
                              [menu_button(conv.content, conv.lang)]))
 
 

@@ -139,7 +139,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "purge":
             from bot.storage.purge import purge_main
 
-            return purge_main(settings.database_url, settings.retention_days if args.days is None else args.days)
+            return purge_main(settings.database_url, settings.retention_days if args.days is None else args.days,
+                              settings.question_retention_days)
         if args.command == "ask":
             if args.batch:
                 try:

@@ -42,7 +42,8 @@ async def local_assistant(settings: Settings, model: Path | None = None,
         settings.var_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         server = ActionServer(
             env={"CONTENT_DIR": str(settings.content_dir), "REGION": settings.region,
-                 "RETENTION_DAYS": str(settings.retention_days)},
+                 "RETENTION_DAYS": str(settings.retention_days),
+                 "QUESTION_RETENTION_DAYS": str(settings.question_retention_days)},
             log_path=settings.var_dir / "action-server.log",
         )
         server.start(wait=False)  # it starts on the other core while Rasa loads here

@@ -56,6 +56,23 @@ _INTRODUCTIONS = (
     [{"TEXT": "اسمي"}],
 )
 
+# Introductions in scripts written without spaces between words (Thai, Burmese, Khmer, Lao): the name
+# runs on from the phrase to the next space or sentence mark, so the phrase keeps and the rest goes.
+_UNSPACED_INTRODUCTIONS = (
+    "ผมชื่อ", "ฉันชื่อ", "ดิฉันชื่อ", "หนูชื่อ", "ชื่อของฉันคือ", "ชื่อของผมคือ",  # Thai
+    "ကျွန်တော့်နာမည်", "ကျွန်တော်နာမည်", "ကျွန်မနာမည်", "ကျနော့်နာမည်", "ကျွန်ုပ်နာမည်", "ကျွန်တော့်အမည်",  # Burmese
+    "ကျွန်မအမည်", "ကျွန်ုပ်၏အမည်",
+    "ខ្ញុំឈ្មោះ", "ខ្ញុំបាទឈ្មោះ", "នាងខ្ញុំឈ្មោះ", "ឈ្មោះរបស់ខ្ញុំ",  # Khmer
+    "ຂ້ອຍຊື່", "ຂ້ານ້ອຍຊື່", "ຂ້ອຍມີຊື່", "ຊື່ຂອງຂ້ອຍແມ່ນ", "ຂ້ອຍຊື່ວ່າ",  # Lao
+)
+_UNSPACED_INTRODUCTION = re.compile(
+    "(" + "|".join(sorted(map(re.escape, _UNSPACED_INTRODUCTIONS), key=len, reverse=True)) + r")\s*[^\s.,!?။၊។៕]+")
+
+
+def cut_unspaced_introductions(text: str) -> str:
+    """The name after an introduction phrase goes: "ผมชื่อสมชาย ทำงาน…" becomes "ผมชื่อ<name> ทำงาน…"."""
+    return _UNSPACED_INTRODUCTION.sub(lambda m: m.group(1) + NAME, text)
+
 
 def scrub_patterns(text: str) -> str:
     """Replace e-mails, document-like codes and phone-like numbers with placeholders (regular expressions only)."""
@@ -113,7 +130,7 @@ class Scrubber:
 
     def scrub(self, text: str, lang: str = "en") -> str:
         """The text with e-mails, numbers of 3+ digits, document-like codes and name-like words replaced."""
-        text = scrub_patterns(text)
+        text = cut_unspaced_introductions(scrub_patterns(text))
         nlp, matcher = self._pipeline(lang)
         doc = nlp(text)
         replace: dict[int, str] = {}  # token index → placeholder

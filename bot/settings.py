@@ -83,6 +83,7 @@ class Settings:
     staff_roster: Path | None = None
     staff_language: str = "en"  # the language of the bot's messages in the staff chat
     bot_username: str = ""  # the bot's public username (without @), for t.me links on printed leaflets
+    question_retention_days: int = 30  # unanswered questions (a name may slip through the scrubber)
     redis_url: str = ""  # set: replicas share flood counts, pacing, and Rasa's conversation locks in Redis
 
     @classmethod
@@ -103,6 +104,7 @@ class Settings:
             telegram_token=env.get("TELEGRAM_BOT_TOKEN", ""),
             action_server_url=env.get("ACTION_SERVER_URL", ""),
             retention_days=_int(env, "RETENTION_DAYS", 90),
+            question_retention_days=_int(env, "QUESTION_RETENTION_DAYS", 30),
             max_message_chars=_int(env, "MAX_MESSAGE_CHARS", 1000, minimum=50),
             var_dir=var_dir,
             pseudonym_secret=env.get("PSEUDONYM_SECRET", ""),

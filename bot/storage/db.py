@@ -46,6 +46,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_URL = "sqlite:///var/assistant.db"
 DEFAULT_RETENTION_DAYS = 90
+# Unanswered questions may still hold a name the scrubber did not recognise: kept a shorter time.
+DEFAULT_QUESTION_RETENTION_DAYS = 30
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Kept without any user id, purged by their own day (bot/storage/feedback.py).
 FEEDBACK_TABLES = (AnswerFeedback.__table__, UnansweredQuestion.__table__)
@@ -131,9 +133,13 @@ class Database:
     `get_preferences_or_none`) where a database outage must not stop answering.
     """
 
-    def __init__(self, url: str = DEFAULT_URL, retention_days: int = DEFAULT_RETENTION_DAYS) -> None:
+    def __init__(self, url: str = DEFAULT_URL, retention_days: int = DEFAULT_RETENTION_DAYS,
+                 question_retention_days: int = DEFAULT_QUESTION_RETENTION_DAYS) -> None:
         if retention_days < 1:
             raise ValueError(f"RETENTION_DAYS must be at least 1, not {retention_days}.")
+        if question_retention_days < 1:
+            raise ValueError(f"QUESTION_RETENTION_DAYS must be at least 1, not {question_retention_days}.")
+        self.question_retention_days = question_retention_days
         self.url = url
         self.retention_days = retention_days
         self.engine = _create_engine(url)
@@ -262,11 +268,13 @@ class Database:
         """Delete rows not seen for the retention period (default: this database's); rows deleted per table.
 
         A user's chat mapping goes with the user; Rasa's events go one by one by their own timestamp.
+        Unanswered questions go after question_retention_days already, if that is shorter.
         """
         days = self.retention_days if older_than_days is None else older_than_days
         if days < 1:
             raise ValueError(f"The retention period must be at least 1 day, not {days}.")
         cutoff = utcnow() - timedelta(days=days)
+        question_cutoff = max(cutoff, utcnow() - timedelta(days=self.question_retention_days))
         users, chats = User.__table__, TelegramChat.__table__
 
         def work(conn: Connection) -> dict[str, int]:
@@ -278,7 +286,8 @@ class Database:
                 "users": conn.execute(sa.delete(users).where(users.c.last_seen < cutoff)).rowcount,
             }
             for table in FEEDBACK_TABLES:  # answer feedback and unanswered questions: by their day
-                counts[table.name] = conn.execute(sa.delete(table).where(table.c.last_seen < cutoff)).rowcount
+                until = question_cutoff if table is UnansweredQuestion.__table__ else cutoff
+                counts[table.name] = conn.execute(sa.delete(table).where(table.c.last_seen < until)).rowcount
             for table in CASE_TABLES:  # handoff cases, their messages, complaint drafts: by their last change
                 counts[table.name] = conn.execute(sa.delete(table).where(table.c.last_seen < cutoff)).rowcount
             if self.has_rasa_events(conn):

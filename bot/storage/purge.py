@@ -6,7 +6,7 @@ import asyncio
 import logging
 import sys
 
-from bot.storage.db import OUTAGES, Database, outage_reason, safe
+from bot.storage.db import DEFAULT_QUESTION_RETENTION_DAYS, OUTAGES, Database, outage_reason, safe
 
 log = logging.getLogger(__name__)
 
@@ -19,12 +19,15 @@ def format_counts(counts: dict[str, int]) -> str:
     return "\n".join(lines)
 
 
-def purge_main(settings_url: str, days: int) -> int:
-    """Migrate, delete rows not seen for `days` days, print rows deleted per table; the exit status."""
+def purge_main(settings_url: str, days: int, question_days: int = DEFAULT_QUESTION_RETENTION_DAYS) -> int:
+    """Migrate, delete rows older than `days` days (questions: question_days if shorter); print counts.
+
+    Returns the exit status.
+    """
     if days < 1:
         print(f"purge: the retention period must be at least 1 day, not {days}.", file=sys.stderr)
         return 2
-    db = Database(settings_url, retention_days=days)
+    db = Database(settings_url, retention_days=days, question_retention_days=question_days)
     try:
         db.migrate()
         counts = asyncio.run(db.purge(days))

@@ -88,7 +88,8 @@ class Services:
     def __post_init__(self) -> None:
         """Open (lazily: no connection yet) the database of DATABASE_URL; payloads known from the content."""
         self.payloads = CallbackPayloads(lambda: content_payloads(self.assistant.store.current()))
-        self.storage = TelegramStorage(Database(self.settings.database_url, self.settings.retention_days),
+        self.storage = TelegramStorage(Database(self.settings.database_url, self.settings.retention_days,
+                                                self.settings.question_retention_days),
                                        self.memory)
 
     @property

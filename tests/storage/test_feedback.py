@@ -61,3 +61,14 @@ def test_reading_a_database_without_the_tables_gives_nothing(tmp_path) -> None: 
     db = Database(f"sqlite:///{tmp_path / 'empty.db'}")
     assert helpfulness(db) == {} and questions(db) == []
     db.close()
+
+
+async def test_unanswered_questions_go_after_their_shorter_period(db: Database) -> None:
+    await add_feedback(db, "health.card", "en", "th", True)
+    await add_question(db, "a month old", "en", "th", "", "fallback")
+    age_all(db, db.question_retention_days + 1)
+    await add_question(db, "fresh", "en", "th", "", "fallback")
+    counts = await db.purge(90)
+    assert counts["unanswered_questions"] == 1 and counts["answer_feedback"] == 0
+    assert [q.text for q in questions(db)] == ["fresh"]
+    assert db.question_retention_days == 30

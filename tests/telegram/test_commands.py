@@ -33,7 +33,7 @@ async def test_menu_help_privacy_language(telegram, assistant):
     assert [b["callback_data"] for b in buttons(helptext)] == [MENU_PAYLOAD]
 
     [privacy] = await person.say("/privacy")
-    assert privacy["text"] == escape(content.text("es", "privacy.text", days=90))
+    assert privacy["text"] == escape(content.text("es", "privacy.text", days=90, question_days=30))
 
     [languages] = await person.say("/language")
     assert languages["text"] == escape(content.text("es", "language.menu"))
