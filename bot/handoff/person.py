@@ -27,8 +27,10 @@ from bot.handoff.relay import (
 )
 from bot.handoff.urgent import urgent_during_case
 from bot.storage.db import safe
-from bot.telegram.handlers import telegram_language
+from bot.telegram.handlers import FORGET_NO, FORGET_YES, telegram_language
 from bot.telegram.identity import pseudonym
+
+FORGET_COMMAND = "/forget"
 
 
 def person_language(handoff: Handoff, update: Update) -> str:
@@ -58,6 +60,11 @@ async def from_person(handoff: Handoff, update: Update, context: ContextTypes.DE
     case = await safe(handoff.cases.open_for(person), None, "read the open case")  # down: the assistant answers
     if case is None:
         return False  # no case: handled as usual
+    if command == FORGET_COMMAND or pressed == FORGET_NO:
+        return False  # /forget asks first, and "no" keeps everything, as outside a case
+    if pressed == FORGET_YES:  # deleting everything ends the case first: staff are told, then all is deleted
+        await close(handoff, context.bot, case, closed_by=None, tell_person=False)
+        return False
     if message is None:
         return await button_during_case(handoff, context.bot, case, update)
     if command == BOT_COMMAND:

@@ -244,10 +244,12 @@ async def deliver(handoff: Handoff, bot: Bot, case: Case, direction: Direction) 
     return sent
 
 
-async def close(handoff: Handoff, bot: Bot, case: Case, closed_by: str | None) -> Case | None:
+async def close(handoff: Handoff, bot: Bot, case: Case, closed_by: str | None,
+                tell_person: bool = True) -> Case | None:
     """Close the case (by staff, named, or by the person when closed_by is None); tell both sides.
 
-    The Rasa conversation resumes, and the person is asked to rate the help (1 to 5).
+    The Rasa conversation resumes, and the person is asked to rate the help (1 to 5), unless
+    tell_person is False (the person is deleting everything: the deletion answers them).
     """
     try:
         case = await handoff.cases.apply(case.id, Event.CLOSE)
@@ -259,7 +261,7 @@ async def close(handoff: Handoff, bot: Bot, case: Case, closed_by: str | None) -
         await to_topic(handoff, bot, case, note)
         await bot.close_forum_topic(handoff.staff_chat_id, case.forum_topic_id)  # type: ignore[arg-type]
     await tracker_event(handoff, case.pseudonym, "resume")
-    chat_id = await handoff.services.storage.db.chat_id_for(case.pseudonym)
+    chat_id = await handoff.services.storage.db.chat_id_for(case.pseudonym) if tell_person else None
     if chat_id is not None:
         content = handoff.services.assistant.store.current()
         payloads = handoff.services.payloads

@@ -178,3 +178,31 @@ async def test_the_case_survives_a_restart_and_nothing_is_lost(handoff_bot, foru
         [left] = await forum_api.wait_in_topic(thread, since, 1)
         assert left["text"] == text_of(content, "en", "handoff.staff.left")
         assert cases(app)[0]["state"] == "closed"
+
+
+async def test_forget_during_an_open_case_asks_closes_the_case_and_deletes(handoff_bot, forum_api: ForumBotApi,
+                                                                          assistant):
+    from bot.telegram.handlers import FORGET_NO, FORGET_YES
+
+    content = assistant.store.current()
+    person = Person(forum_api, 5113, "my")
+    conversation = pseudonym(SECRET, 5113)
+    async with handoff_bot() as app:
+        await person.say("ဆေးရုံကို ဘယ်လိုသွားရမလဲ")
+        _, _card, thread = await escalate(forum_api, person)
+        since = forum_api.mark()
+        [question] = await person.say("/forget", count=1)  # not relayed to staff: asked, as outside a case
+        assert question["text"] == text_of(content, "my", "telegram.forget_confirm")
+        assert not forum_api.in_topic(thread, since)
+        [kept] = await person.press(question, FORGET_NO, count=1)
+        assert kept["text"] == text_of(content, "my", "telegram.forget_kept")
+        assert cases(app)[0]["state"] != "closed"
+
+        [question] = await person.say("/forget", count=1)
+        since = forum_api.mark()
+        [done] = await person.press(question, FORGET_YES, count=1)
+        assert done["text"] == text_of(content, "my", "forget.done")
+        [left] = await forum_api.wait_in_topic(thread, since, 1)  # staff are told the person left
+        assert left["text"] == text_of(content, "en", "handoff.staff.left")
+        assert cases(app) == []  # the person's rows, their case with them
+        assert await assistant.client.events(conversation) == []
