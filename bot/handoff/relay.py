@@ -14,7 +14,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from telegram import Bot, Message, Update
 from telegram.constants import ParseMode
@@ -53,6 +53,8 @@ TRANSFER = "hc:transfer:"
 ROUTE = "hc:route:"  # + case id + ":" + language code or "supervisor": the transfer's choices
 RATE = "hc:rate:"  # + case id + ":" + 1..5: the person's rating after the case closed
 RATINGS = range(1, 6)
+MAX_CASES_PER_DAY = 3  # requests for a person (not urgent ones) a person may open in CASE_LIMIT_PERIOD
+CASE_LIMIT_PERIOD = timedelta(days=1)
 CAPTION_CHARS = 1000  # of a photo's, document's or voice note's caption (Telegram allows 1024)
 
 
@@ -103,6 +105,12 @@ async def escalate(handoff: Handoff, bot: Bot, chat_id: int, person: str, lang: 
     """
     svc = handoff.services
     content = svc.assistant.store.current()
+    if kind is not Kind.URGENT and await handoff.cases.open_for(person) is None and \
+            await handoff.cases.opened_since(person, utcnow() - CASE_LIMIT_PERIOD) >= MAX_CASES_PER_DAY:
+        # /human, /bot in a loop would open topic after topic and call the staff each time
+        await send_reply(bot, chat_id, Reply([hotlines(handoff, lang, "handoff.case.limit")],
+                                             [menu_button(content, lang)]), svc.payloads)
+        return None
     case = await handoff.cases.open(person, lang, svc.region, kind, topic)
     if case.forum_topic_id is None:
         try:

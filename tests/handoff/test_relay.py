@@ -206,3 +206,24 @@ async def test_forget_during_an_open_case_asks_closes_the_case_and_deletes(hando
         assert left["text"] == text_of(content, "en", "handoff.staff.left")
         assert cases(app) == []  # the person's rows, their case with them
         assert await assistant.client.events(conversation) == []
+
+
+async def test_a_person_opening_case_after_case_is_given_the_hotlines_instead(handoff_bot, forum_api: ForumBotApi,
+                                                                            assistant):
+    from bot.handoff.relay import MAX_CASES_PER_DAY
+
+    content = assistant.store.current()
+    person = Person(forum_api, 5114, "es")
+    async with handoff_bot() as app:
+        for _ in range(MAX_CASES_PER_DAY):  # /human, /bot in a loop: a topic calling the staff each time
+            await escalate(forum_api, person)
+            await person.say("/bot", count=2)
+        since = forum_api.mark()
+        [refused] = await person.say("/human", count=1)
+        assert refused["text"].startswith(text_of(content, "es", "handoff.case.limit"))
+        assert "112" in refused["text"]  # the region's help lines
+        assert forum_api.topics(since) == []
+        assert len(cases(app)) == MAX_CASES_PER_DAY
+        # someone in danger still reaches a person
+        forum_api.text(person.user, "mi pareja me pega y tengo miedo")
+        assert await until(lambda: len(cases(app)) == MAX_CASES_PER_DAY + 1)
