@@ -166,13 +166,9 @@ class CaseStore:
 
     async def opened_since(self, pseudonym: str, since: datetime) -> int:
         """How many cases the person opened from `since` on (closed ones included)."""
-
-        def work(conn: Connection) -> int:
-            query = sa.select(sa.func.count()).select_from(CASES).where(
-                CASES.c.pseudonym == pseudonym, CASES.c.created_at >= since)
-            return int(conn.execute(query).scalar_one())
-
-        return await self.db.in_transaction(work)
+        query = sa.select(sa.func.count()).select_from(CASES).where(CASES.c.pseudonym == pseudonym,
+                                                                     CASES.c.created_at >= since)
+        return await self.db.in_transaction(lambda conn: int(conn.execute(query).scalar_one()))
 
     async def get(self, case_id: int) -> Case | None:
         """The case with this id."""

@@ -14,9 +14,7 @@ Rasa's SQLTrackerStore may share the database (its table is `events`);
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -24,13 +22,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.engine.url import make_url
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
+from bot.storage.engine import create_engine
+from bot.storage.engine import sqlite_url as sqlite_url  # re-exported: the default URL
 from bot.storage.models import (
     AnswerFeedback,
     Case,
@@ -73,43 +72,6 @@ class Preferences:
     last_seen: datetime
 
 
-def sqlite_url(var_dir: Path) -> str:
-    """The default database URL for a var/ folder: an SQLite file in it."""
-    return f"sqlite:///{var_dir / 'assistant.db'}"
-
-
-def _create_engine(url: str) -> Engine:
-    """An engine for the URL; for SQLite, create the file's folder and enforce foreign keys."""
-    parsed = make_url(url)
-    kwargs: dict[str, Any] = {"pool_pre_ping": True, "future": True}
-    if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            _private_file(Path(parsed.database))
-    elif parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
-        kwargs["connect_args"] = {"connect_timeout": 5}
-    engine = sa.create_engine(parsed, **kwargs)
-    if parsed.get_backend_name() == "sqlite":
-        sa.event.listen(engine, "connect", _sqlite_foreign_keys)
-    return engine
-
-
-def _private_file(path: Path) -> None:
-    """Create the database file (and its folder) readable by this user only.
-
-    SQLite's journal files take the database file's permissions.
-    """
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    with contextlib.suppress(FileExistsError):
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-
-
-def _sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
-    """Make SQLite honour ON DELETE CASCADE (it is off per connection by default)."""
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()
-
-
 def _upsert(conn: Connection, table: sa.Table, values: dict[str, Any], update: dict[str, Any]) -> None:
     """Insert a row, or update `update` columns where the primary key already exists (one statement)."""
     dialect = conn.dialect.name
@@ -142,7 +104,7 @@ class Database:
         self.question_retention_days = question_retention_days
         self.url = url
         self.retention_days = retention_days
-        self.engine = _create_engine(url)
+        self.engine = create_engine(url)
 
     def close(self) -> None:
         """Close the pooled connections."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from bot.storage.db import OUTAGES, _create_engine, outage_reason
+from bot.storage.db import OUTAGES, outage_reason
+from bot.storage.engine import create_engine
 
 log = logging.getLogger(__name__)
 
@@ -17,7 +18,7 @@ def sql_tracker_store(url: str) -> Any | None:
     from starting; we check first, and on an outage log it and return None so
     Rasa keeps conversations in memory (answering goes on).
     """
-    engine = _create_engine(url)  # also creates an SQLite file's folder
+    engine = create_engine(url)  # also creates an SQLite file's folder
     try:
         with engine.connect():
             pass
