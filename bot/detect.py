@@ -153,9 +153,10 @@ class LanguageDetector:
             return Detection(candidates[0], share)
         vocab = self._vocab_scores(words, candidates)
         # Another language is only considered when few of the words are ours (OURS_AT).
-        lingua = self._lingua_scores(text, rival=len(words) >= 3 and max(vocab.values()) < OURS_AT)
+        few_ours = len(words) >= 3 and max(vocab.values()) < OURS_AT
+        lingua = self._lingua_scores(text, rival=few_ours)
         best_other = max(((v, k) for k, v in lingua.items() if k not in candidates), default=(0.0, ""))
-        if best_other[0] >= 0.6 and len(words) >= 3 and max(vocab.values()) < OURS_AT:
+        if best_other[0] >= 0.6 and few_ours:
             return Detection(None, best_other[0], unsupported=True)
         if len(candidates) == 1:
             total = sum(lingua.get(c, 0.0) for c in candidates) or 1.0

@@ -21,7 +21,10 @@ class LinguaScorer:
     """Confidence per ISO 639-1 code for texts in the scripts our languages share with others."""
 
     def __init__(self, codes: list[str]):
-        self._codes = codes  # our languages that lingua may be asked about (Latin and Arabic scripts)
+        from lingua import IsoCode639_1  # created on first use only (detection or preload), not at import
+
+        # our languages that lingua knows (of the Latin and Arabic scripts), once
+        self._ours = [c for c in codes if hasattr(IsoCode639_1, c.upper())]
         self._lock = threading.Lock()
         self._quick: Any = None
         self._accurate: dict[str | None, Any] = {}
@@ -34,9 +37,7 @@ class LinguaScorer:
 
     def scores(self, text: str, rival: bool = False) -> dict[str, float]:
         """Our languages' confidences; with rival, also the other language the quick mode finds likeliest."""
-        from lingua import IsoCode639_1, Language
-
-        ours = [c for c in self._codes if hasattr(IsoCode639_1, c.upper())]
+        ours = self._ours
         with self._lock:
             name = self._rival(text, ours) if rival else None
             if name not in self._accurate and len(self._accurate) > MAX_RIVALS:
@@ -46,7 +47,7 @@ class LinguaScorer:
             if not ours and not name:
                 return {}
             if name not in self._accurate:
-                from lingua import LanguageDetectorBuilder
+                from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
                 codes = [*ours, name] if name else ours
                 languages = [Language.from_iso_code_639_1(getattr(IsoCode639_1, c.upper())) for c in codes]

@@ -82,13 +82,8 @@ def matches(signal: str, text: str) -> bool:
     parts = _compiled(signal)
     if parts is None:
         return False
-    unspaced_text = None
-    for pattern, unspaced in parts:
-        if unspaced and unspaced_text is None:
-            unspaced_text = text.replace(" ", "")
-        if not pattern.search(unspaced_text if unspaced else text):  # type: ignore[arg-type]
-            return False
-    return True
+    squeezed = text.replace(" ", "") if any(unspaced for _, unspaced in parts) else text
+    return all(pattern.search(squeezed if unspaced else text) for pattern, unspaced in parts)
 
 
 def urgent_topic(rules: UrgentRules, text: str, prefer: str | None = None) -> str | None:

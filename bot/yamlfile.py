@@ -74,6 +74,17 @@ def parse_yaml(text: str) -> Any:
     return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
 
 
+def _construct(root: yaml.Node | None) -> Any:
+    """The data of composed nodes (the same as loading the text again, without parsing it twice)."""
+    if root is None:
+        return None
+    loader = _LOADER("")
+    try:
+        return loader.construct_document(root)
+    finally:
+        loader.dispose()
+
+
 def read_yaml(path: Path, shown_as: str | None = None) -> YamlDoc:
     """Parse a YAML file; a syntax error becomes a DataError with the line."""
     name = shown_as or str(path)
@@ -85,7 +96,7 @@ def read_yaml(path: Path, shown_as: str | None = None) -> YamlDoc:
         ) from None
     try:
         root = yaml.compose(text, Loader=_LOADER)
-        data = yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
+        data = _construct(root)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

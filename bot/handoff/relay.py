@@ -105,8 +105,9 @@ async def escalate(handoff: Handoff, bot: Bot, chat_id: int, person: str, lang: 
     """
     svc = handoff.services
     content = svc.assistant.store.current()
-    if kind is not Kind.URGENT and await handoff.cases.open_for(person) is None and \
-            await handoff.cases.opened_since(person, utcnow() - CASE_LIMIT_PERIOD) >= MAX_CASES_PER_DAY:
+    if kind is not Kind.URGENT and \
+            await handoff.cases.opened_since(person, utcnow() - CASE_LIMIT_PERIOD) >= MAX_CASES_PER_DAY and \
+            await handoff.cases.open_for(person) is None:
         # /human, /bot in a loop would open topic after topic and call the staff each time
         await send_reply(bot, chat_id, Reply([hotlines(handoff, lang, "handoff.case.limit")],
                                              [menu_button(content, lang)]), svc.payloads)
