@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
 	$$p -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: help install system-packages run chat train test bench lint clean purge
+.PHONY: help install system-packages run chat train test test-fast bench lint format clean purge
 # Debian packages for the leaflet PDF and the browser tests: headless Chromium and fonts for Thai, Burmese, Arabic.
 SYSTEM_PACKAGES := chromium fonts-noto-core
 
@@ -50,12 +50,20 @@ purge: install ## delete stored data older than RETENTION_DAYS (the running bot 
 test: train ## install, train once, run the whole test suite
 	$(PY) -m pytest
 
+test-fast: install ## the tests that need no trained model (a minute or two)
+	$(PY) -m pytest -m "not model"
+
 bench: train ## measure latency, training time, memory and start-up (prints a table)
 	$(PY) -m bench.core
 
-lint: install ## ruff and mypy
+lint: install ## ruff (lint and format) and mypy
 	$(VENV)/bin/ruff check bot actions tests bench
+	$(VENV)/bin/ruff format --check bot actions tests bench
 	$(VENV)/bin/mypy bot actions
+
+format: install ## apply ruff's formatting and import order
+	$(VENV)/bin/ruff check --select I --fix -q bot actions tests bench
+	$(VENV)/bin/ruff format -q bot actions tests bench
 
 clean: ## remove the virtual environment, models and local data
 	rm -rf $(VENV) models var

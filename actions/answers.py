@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from actions.context import ContentAction, Conversation, Outcome
-from bot.answers import Reply, menu_button, menu_reply, person_button, suggestions_reply, topic_reply
+from bot.replies import FALLBACK, Reply, menu_button, menu_reply, person_button, suggestions_reply, topic_reply
 
-FALLBACK = "nlu_fallback"
 MAX_SUGGESTIONS = 3
 MIN_SUGGESTION_CONFIDENCE = 0.05
 OFFER_AFTER = 2  # messages not understood in a row before a person is offered

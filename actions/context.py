@@ -2,29 +2,28 @@
 
 from __future__ import annotations
 
-import os
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.answers import Reply
-from bot.content_model import Content
-from bot.content_store import ContentStore
+from bot.content.model import Content
+from bot.content.store import ContentStore
+from bot.replies import Reply
+from bot.settings import defaults
+from bot.settings.sections import content_dir, region
 
-DEFAULT_REGION = "es-barcelona"
-_REPO = Path(__file__).resolve().parent.parent
+DEFAULT_REGION = defaults.REGION
 
 
 @lru_cache(maxsize=1)
 def content_store() -> ContentStore:
     """The action server's content store (created on first use, never at import)."""
-    return ContentStore(Path(os.environ.get("CONTENT_DIR", _REPO / "content")))
+    return ContentStore(content_dir())
 
 
 @dataclass
@@ -46,13 +45,13 @@ def conversation(tracker: Tracker) -> Conversation:
     content = content_store().current()
     message = tracker.latest_message or {}
     metadata = message.get("metadata") or {}
-    lang = metadata.get("language") or tracker.get_slot("language") or "en"
+    lang = metadata.get("language") or tracker.get_slot("language") or defaults.LANGUAGE
     if lang not in content.language_codes:
-        lang = "en"
-    region = metadata.get("region") or os.environ.get("REGION") or DEFAULT_REGION
+        lang = defaults.LANGUAGE
+    pack = metadata.get("region") or region()
     intent = message.get("intent") or {}
     entities = {e.get("entity"): str(e.get("value")) for e in message.get("entities") or []}
-    return Conversation(content, lang, region, intent.get("name") or "", float(intent.get("confidence") or 0.0),
+    return Conversation(content, lang, pack, intent.get("name") or "", float(intent.get("confidence") or 0.0),
                         list(message.get("intent_ranking") or []), entities, failures_in_a_row(tracker))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from actions.answers import offer_person
 from actions.context import ContentAction, Conversation, Outcome
-from bot.answers import Reply, menu_button, person_button
+from bot.replies import Reply, menu_button, person_button
 
 
 class UiReplyAction(ContentAction):

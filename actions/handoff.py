@@ -1,13 +1,13 @@
 """Talk to a person: the region's hotline numbers.
 
 On Telegram with staff connected, the front end sees this turn's topic (`human_handoff`, in the meta
-message) and opens a case instead of sending these numbers (bot/handoff/escalation.py).
+message) and opens a case instead of sending these numbers (bot/telegram/handoff/escalation.py).
 """
 
 from __future__ import annotations
 
 from actions.context import ContentAction, Conversation, Outcome
-from bot.answers import Reply, contacts, menu_button
+from bot.replies import Reply, contacts, menu_button
 
 
 class ActionHumanHandoff(ContentAction):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from actions.context import ContentAction, Conversation, Outcome
-from bot.answers import Reply, language_menu, menu_button
+from bot.replies import Reply, language_menu, menu_button
 
 
 class ActionChangeLanguage(ContentAction):

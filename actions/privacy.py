@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import os
-
 from actions.context import ContentAction, Conversation, Outcome
-from bot.answers import Reply, menu_button
-
-DEFAULT_RETENTION_DAYS = 90
-DEFAULT_QUESTION_RETENTION_DAYS = 30
+from bot.replies import Reply, menu_button
+from bot.settings import StorageSettings
 
 
 class ActionPrivacy(ContentAction):
@@ -18,10 +14,10 @@ class ActionPrivacy(ContentAction):
         return "action_privacy"
 
     def compose(self, conv: Conversation) -> Outcome:
-        days = int(os.environ.get("RETENTION_DAYS", DEFAULT_RETENTION_DAYS))
-        question_days = int(os.environ.get("QUESTION_RETENTION_DAYS", DEFAULT_QUESTION_RETENTION_DAYS))
-        return Outcome(Reply([conv.content.text(conv.lang, "privacy.text", days=days, question_days=question_days)],
-                             [menu_button(conv.content, conv.lang)]))
+        storage = StorageSettings.from_env()  # the bot passes its environment to the action server
+        text = conv.content.text(conv.lang, "privacy.text", days=storage.retention_days,
+                                 question_days=storage.question_retention_days)
+        return Outcome(Reply([text], [menu_button(conv.content, conv.lang)]))
 
 
 class ActionForgetMe(ContentAction):

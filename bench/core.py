@@ -16,7 +16,7 @@ import time
 import uuid
 from pathlib import Path
 
-from bot.nlu_eval import read_test_set
+from bot.nlu.held_out import read_test_set
 from bot.settings import REPO, Settings
 
 
@@ -53,12 +53,12 @@ async def _nlu_latencies(assistant: object, messages: list[str]) -> list[float]:
 
 
 async def _serve_bench(messages: list[str]) -> tuple[dict[str, float], str]:
-    from bot.local import local_assistant
-    from bot.training import model_path
+    from bot.rasa.training import model_path
+    from bot.wiring import open_assistant
 
     settings = Settings.from_env()
     started = time.perf_counter()
-    async with local_assistant(settings, model_path()) as assistant:
+    async with open_assistant(settings, model_path()) as assistant:
         await assistant.handle("bench-warmup", "hello")
         startup = time.perf_counter() - started
         latencies = []
@@ -91,7 +91,7 @@ def assistant_server_pid(assistant: object) -> int | None:
                 cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
             except OSError:
                 continue
-            if int(stat[3]) == os.getpid() and b"bot.action_server" in cmd:
+            if int(stat[3]) == os.getpid() and b"bot.rasa.action_server" in cmd:
                 return int(pid)
     return None
 
@@ -113,7 +113,7 @@ def main() -> None:
     parser.add_argument("--per-language", type=int, default=50, help="held-out messages per language")
     args = parser.parse_args()
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    from bot.log_scrub import install
+    from bot.privacy.log_filter import install
 
     install(30)
     messages: list[str] = []

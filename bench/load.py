@@ -18,7 +18,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from bot.nlu_eval import read_test_set
+from bot.nlu.held_out import read_test_set
 from bot.settings import REPO
 
 USER_ID_BASE = 910_000_000  # simulated users' Telegram ids (and private chat ids)

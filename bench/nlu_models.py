@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.nlu_eval import evaluate
+from bot.nlu.held_out import evaluate
 from bot.settings import REPO
 
 LANGS = ["en", "es", "fr", "ar", "th", "my"]
@@ -59,7 +59,7 @@ def _load_and_eval(model: Path, langs: list[str]) -> tuple[dict[str, float], flo
 def main() -> None:
     """Train and measure each design; print one table."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    from bot.log_scrub import install
+    from bot.privacy.log_filter import install
 
     install(30)
     classifiers = {

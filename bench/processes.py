@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from bench.load import START_TIMEOUT
-from bot.action_server import ActionServer, free_port
+from bot.rasa.action_server import ActionServer, free_port
 from bot.settings import REPO
 
 

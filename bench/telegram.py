@@ -80,17 +80,17 @@ def serve_bot(model: Path) -> None:
     os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     warnings.filterwarnings("ignore")
-    from bot.local import local_assistant
-    from bot.log_scrub import install
+    from bot.privacy.log_filter import install
     from bot.settings import Settings
     from bot.telegram import build_application, check_settings, run_until_stopped
+    from bot.wiring import open_assistant
 
     install(logging.WARNING)
     settings = Settings.from_env()
     check_settings(settings)
 
     async def serve() -> None:
-        async with local_assistant(settings, model, database_url=settings.database_url) as assistant:
+        async with open_assistant(settings, model, database_url=settings.storage.database_url) as assistant:
             await run_until_stopped(build_application(settings, assistant))
 
     asyncio.run(serve())
@@ -237,7 +237,7 @@ def main() -> None:
     parser.add_argument("--drain", type=float, default=30.0, help="seconds to wait for answers after a run")
     parser.add_argument("--only", choices=["telegram", "rest"], help="run one side only")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--model", type=Path, help="model file (default: bot.training.model_path(), trained "
+    parser.add_argument("--model", type=Path, help="model file (default: bot.rasa.training.model_path(), trained "
                                                    "if missing)")
     parser.add_argument("--serve-bot", type=Path, metavar="MODEL", help=argparse.SUPPRESS)  # the bot process
     args = parser.parse_args()
@@ -255,9 +255,9 @@ def main() -> None:
     if args.model:
         model = args.model.resolve()  # Rasa runs in a temporary folder
     else:
-        from bot.training import train
+        from bot.rasa.training import train
 
-        model = train()  # bot.training.model_path(): the model of the current data, trained if missing
+        model = train()  # bot.rasa.training.model_path(): the model of the current data, trained if missing
     print(f"model: {model.name}", file=sys.stderr)
     questions = load_questions(args.seed)
     plan = make_plan(rates, args.seconds, args.search_steps, step_seconds)

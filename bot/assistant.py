@@ -8,7 +8,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.answers import (
+from bot.content.model import Content
+from bot.content.store import ContentStore
+from bot.content.urgent import urgent_topic
+from bot.detection.detector import Detection, LanguageDetector, letters
+from bot.rasa.client import RasaClient
+from bot.replies import (
+    FALLBACK,
     Button,
     Reply,
     contacts,
@@ -18,16 +24,11 @@ from bot.answers import (
     language_menu,
     menu_button,
 )
-from bot.content_model import Content
-from bot.content_store import ContentStore
-from bot.detect import Detection, LanguageDetector, letters
-from bot.rasa_client import RasaClient
-from bot.urgent_rules import urgent_topic
+from bot.settings import defaults
 
 log = logging.getLogger(__name__)
 
-FALLBACK = "nlu_fallback"
-DEFAULT_LANGUAGE = "en"
+DEFAULT_LANGUAGE = defaults.LANGUAGE
 _LANGUAGE_PAYLOAD = re.compile(r'^/change_language\s*(\{.*\})\s*$')
 
 

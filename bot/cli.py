@@ -11,9 +11,9 @@ import sys
 import uuid
 from pathlib import Path
 
+from bot.content.yamlfile import DataError
 from bot.editorial.cli import add_content_parser, add_nlu_parser, content_main, nlu_main
 from bot.settings import Settings, SettingsError
-from bot.yamlfile import DataError
 
 
 def _quiet_libraries() -> None:
@@ -24,7 +24,7 @@ def _quiet_libraries() -> None:
     import warnings
 
     warnings.filterwarnings("ignore")
-    from bot.log_scrub import install
+    from bot.privacy.log_filter import install
 
     install(logging.WARNING)
 
@@ -40,9 +40,9 @@ def _render(reply_messages: list[str], buttons: list[tuple[str, str]], choose: s
 
 
 async def _chat(settings: Settings, lang: str | None) -> int:
-    from bot.local import local_assistant
+    from bot.wiring import open_assistant
 
-    async with local_assistant(settings) as assistant:
+    async with open_assistant(settings) as assistant:
         content = assistant.store.current()
         ui_lang = lang or "en"
         print(content.text(ui_lang, "chat.intro"))
@@ -68,9 +68,9 @@ async def _chat(settings: Settings, lang: str | None) -> int:
 
 
 async def _ask(settings: Settings, texts: list[str], lang: str | None, as_json: bool) -> int:
-    from bot.local import local_assistant
+    from bot.wiring import open_assistant
 
-    async with local_assistant(settings) as assistant:
+    async with open_assistant(settings) as assistant:
         for text in texts:
             turn = await assistant.handle(f"ask-{uuid.uuid4().hex[:12]}", text, lang)
             if as_json:
@@ -84,13 +84,13 @@ async def _ask(settings: Settings, texts: list[str], lang: str | None, as_json: 
 
 
 async def _telegram(settings: Settings) -> int:
-    from bot.local import local_assistant
-    from bot.storage.pseudonym_key import with_pseudonym_key
+    from bot.privacy.pseudonym_key import with_pseudonym_key
     from bot.telegram import build_application, check_settings, run_until_stopped
+    from bot.wiring import open_assistant
 
     settings = with_pseudonym_key(settings)
     check_settings(settings)  # before the slow start-up
-    async with local_assistant(settings, database_url=settings.database_url) as assistant:  # Rasa's tracker too
+    async with open_assistant(settings, database_url=settings.storage.database_url) as assistant:  # Rasa's tracker too
         await run_until_stopped(build_application(settings, assistant))
     return 0
 
@@ -132,15 +132,15 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings.from_env(env)
         lang = getattr(args, "lang", None)
         if args.command == "train":
-            from bot.training import train
+            from bot.rasa.training import train
 
-            train(force=args.force, content_dir=settings.content_dir)
+            train(force=args.force, content_dir=settings.content.dir)
             return 0
         if args.command == "purge":
             from bot.storage.purge import purge_main
 
-            return purge_main(settings.database_url, settings.retention_days if args.days is None else args.days,
-                              settings.question_retention_days)
+            return purge_main(settings.storage.database_url, settings.storage.retention_days if args.days is None else args.days,
+                              settings.storage.question_retention_days)
         if args.command == "ask":
             if args.batch:
                 try:
@@ -154,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
                 print("Give a question, or --batch FILE.", file=sys.stderr)
                 return 2
             return asyncio.run(_ask(settings, texts, lang, args.json))
-        if args.command == "run" and settings.telegram_token:
+        if args.command == "run" and settings.telegram.token:
             return asyncio.run(_telegram(settings))
         return asyncio.run(_chat(settings, lang))
     except (DataError, SettingsError) as exc:

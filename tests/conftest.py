@@ -18,6 +18,18 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 
 POSTGRES_ENV = "TEST_POSTGRES_URL"
+# A test that uses one of these fixtures (directly or through another fixture) gets the marker:
+# `make test-fast` (pytest -m "not model") runs without a trained model.
+MARKED_BY_FIXTURE = {"model_path": "model", "postgres_admin": "postgres", "redis_client": "redis",
+                     "chromium": "browser"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by what it needs: the trained model, PostgreSQL, Redis, a browser."""
+    for item in items:
+        for fixture in getattr(item, "fixturenames", ()):
+            if fixture in MARKED_BY_FIXTURE:
+                item.add_marker(MARKED_BY_FIXTURE[fixture])
 
 
 @pytest.fixture(scope="session")
@@ -26,7 +38,7 @@ def model_path() -> Path:
 
     TEST_MODEL=path uses a given model instead (for quick runs while developing).
     """
-    from bot.training import train
+    from bot.rasa.training import train
 
     return Path(os.environ["TEST_MODEL"]) if os.environ.get("TEST_MODEL") else train()
 
@@ -43,11 +55,11 @@ def content_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
 async def assistant(model_path: Path, content_copy: Path, tmp_path_factory: pytest.TempPathFactory
                     ) -> AsyncIterator[object]:
     """The real assistant: trained model, real action server, content from content_copy."""
-    from bot.local import local_assistant
+    from bot.wiring import open_assistant
 
     settings = Settings.from_env({"CONTENT_DIR": str(content_copy), "REGION": "es-barcelona",
                                   "VAR_DIR": str(tmp_path_factory.mktemp("var"))})
-    async with local_assistant(settings, model_path) as a:
+    async with open_assistant(settings, model_path) as a:
         yield a
 
 

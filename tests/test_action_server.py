@@ -15,7 +15,7 @@ from tests.helpers.waiting import until
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 PARENT = """
-from bot.action_server import ActionServer
+from bot.rasa.action_server import ActionServer
 server = ActionServer()
 server.start()
 print(server.proc.pid, server.port, flush=True)
@@ -71,7 +71,7 @@ async def test_the_action_server_listens_locally_and_dies_with_its_parent():
 
 
 def test_the_server_can_start_while_the_caller_does_other_work():
-    from bot.action_server import ActionServer
+    from bot.rasa.action_server import ActionServer
 
     server = ActionServer()
     server.start(wait=False)  # returns at once: the caller loads Rasa meanwhile

@@ -16,12 +16,12 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.answers import language_menu, language_payload
-from bot.content_load import load_content
-from bot.content_model import source_hash
-from bot.detect import LanguageDetector
-from bot.editorial.check import run_checks
-from bot.training import check_nlu
+from bot.content.checks import run_checks
+from bot.content.load import load_content
+from bot.content.model import source_hash
+from bot.detection.detector import LanguageDetector
+from bot.rasa.training import check_nlu
+from bot.replies import language_menu, language_payload
 from tests.helpers.repo_copy import copy_training_inputs
 
 AMHARIC_LINE = "  - {code: am, name: አማርኛ, direction: ltr, script: Ethiopic}\n"

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.answers import topic_payload, topic_title
-from bot.content_load import load_content
+from bot.content.load import load_content
+from bot.replies import topic_payload, topic_title
 from bot.settings import REPO
 from tests.helpers.chat_process import ChatProcess
 

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.content_load import load_content
+from bot.content.load import load_content
 from bot.settings import REPO
 
 

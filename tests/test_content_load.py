@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.content_load import load_content
-from bot.content_store import ContentStore
+from bot.content.load import load_content
+from bot.content.store import ContentStore
+from bot.content.yamlfile import DataError
 from bot.settings import REPO
-from bot.yamlfile import DataError
 
 
 @pytest.fixture()
@@ -76,7 +76,7 @@ def test_ui_string_missing_or_placeholder_changed(content_dir: Path):
 
 
 def test_expired_answer_is_a_warning_and_not_served(content_dir: Path):
-    from bot.answers import topic_reply
+    from bot.replies import topic_reply
 
     content = load_content(content_dir, dt.date(2099, 1, 1))
     expiring = [t for t in content.topics["th"].values() if t.valid_until]

@@ -3,7 +3,7 @@
 The brief (`../shared/content-brief.md`) lists the researched facts with their
 sources. An answer may only publish a number the brief gives, and only cite a
 URL the brief lists; the English text is compared here, the translations are
-held to English by `content check` (bot.editorial.facts).
+held to English by `content check` (bot.content.facts).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import re
 
 import pytest
 
-from bot.content_load import load_content
-from bot.editorial.facts import extract_facts
+from bot.content.facts import extract_facts
+from bot.content.load import load_content
 from bot.settings import REPO
 
 BRIEF = REPO.parent / "shared" / "content-brief.md"

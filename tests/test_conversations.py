@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.answers import language_payload, topic_payload
+from bot.replies import language_payload, topic_payload
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -186,7 +186,7 @@ async def test_content_edit_is_served_without_restart(assistant, content_copy: P
 
 
 async def test_action_server_down_gives_hotline_in_users_language(assistant):
-    from bot.rasa_client import AgentClient
+    from bot.rasa.client import AgentClient
 
     broken = AgentClient(assistant.client.model_path, "http://127.0.0.1:9/webhook")  # nothing listens there
     broken.load()
@@ -217,7 +217,7 @@ async def test_a_conversation_left_paused_is_resumed_and_answered(assistant):
     ("mi jefe me encerró y no me deja salir", "es", "safety.trafficking"),
 ])
 async def test_someone_in_danger_gets_the_emergency_numbers_in_any_front_end(assistant, text, lang, topic):
-    from bot.answers import emergency_text
+    from bot.replies import emergency_text
 
     turn = await assistant.handle(new_id(), text)
     content = assistant.store.current()

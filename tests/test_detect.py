@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.assistant import pick_language
-from bot.detect import Detection, LanguageDetector
-from bot.languages import load_languages
+from bot.content.languages import load_languages
+from bot.detection.detector import Detection, LanguageDetector
 from bot.settings import REPO
 
 
@@ -88,7 +88,7 @@ def test_a_quick_guess_of_another_language_is_checked_accurately(detector: Langu
 
 
 def test_rival_languages_loaded_stay_bounded():
-    from bot.lingua_scorer import MAX_RIVALS, LinguaScorer
+    from bot.detection.lingua import MAX_RIVALS, LinguaScorer
 
     scorer = LinguaScorer(["en", "es", "fr", "ar"])
     texts = ["Ich brauche einen Arzt für meine Tochter", "Preciso de um médico para a minha filha",

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.content_load import load_content
+from bot.content.load import load_content
+from bot.rasa.training import MIN_EXAMPLES
 from bot.settings import REPO
-from bot.training import MIN_EXAMPLES
 from tests.helpers.code_ids import ui_ids_used
 
 SHARED_TOPICS = REPO.parent / "shared" / "topics.yml"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.nlu_eval import evaluate, table
+from bot.nlu.held_out import evaluate, table
 from bot.settings import REPO
 
 THRESHOLD = 0.85

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.nlu.held_out import read_test_set
 from bot.nlu.normalize import is_zawgyi, normalize, zawgyi_to_unicode
-from bot.nlu_eval import read_test_set
 from bot.settings import REPO
 
 

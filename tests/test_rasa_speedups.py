@@ -6,7 +6,7 @@ import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 
-from bot import rasa_speedups
+from bot.rasa import speedups as rasa_speedups
 
 GOOD = {"events": [{"event": "slot", "name": "lang", "value": "en"}], "responses": [{"text": "hi"}]}
 BAD = [{"events": "not a list"}, {"responses": "not a list"}, {"events": [{"no": "event key"}]}]

@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 from sklearn.feature_extraction.text import CountVectorizer
 
-from bot.content_load import load_content
+from bot.content.load import load_content
+from bot.content.yamlfile import DataError
+from bot.nlu.held_out import read_test_set
 from bot.nlu.normalize import normalize
 from bot.nlu.real_questions import read_all, score, table
-from bot.nlu_eval import read_test_set
 from bot.settings import REPO
-from bot.yamlfile import DataError
 
 REAL = REPO / "tests" / "real"
 NEAR_DUPLICATE = 0.8  # character 3-gram Jaccard similarity at which a training example copies a real question

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.log_scrub import scrub as log_scrub
-from bot.scrub import Scrubber, scrub_patterns
+from bot.privacy.log_filter import scrub as log_scrub
+from bot.privacy.scrub import Scrubber, scrub_patterns
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +67,7 @@ def test_logged_tracebacks_and_url_tokens_are_scrubbed() -> None:
     import io
     import logging
 
-    from bot.log_scrub import ScrubFilter
+    from bot.privacy.log_filter import ScrubFilter
 
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)

@@ -4,30 +4,30 @@ from __future__ import annotations
 
 import pytest
 
-from bot.settings import Settings, SettingsError
+from bot.settings import ContentSettings, Settings, SettingsError, StorageSettings
 
 
 def test_rasa_and_webhook_defaults():
     s = Settings.from_env({})
-    assert s.rasa_urls == ()
-    assert s.rasa_timeout == 10.0
-    assert s.telegram_webhook_url == ""
-    assert (s.telegram_webhook_listen, s.telegram_webhook_port) == ("127.0.0.1", 8443)
+    assert s.rasa.urls == ()
+    assert s.rasa.timeout == 10.0
+    assert s.telegram.webhook_url == ""
+    assert (s.telegram.webhook_listen, s.telegram.webhook_port) == ("127.0.0.1", 8443)
 
 
 def test_several_rasa_urls_and_a_timeout():
     s = Settings.from_env({"RASA_URL": " http://rasa-1:5005/ , http://rasa-2:5005,", "RASA_TIMEOUT": "2.5",
                            "RASA_TOKEN": "shared-secret",
                            "TELEGRAM_WEBHOOK_PORT": "8080", "TELEGRAM_WEBHOOK_LISTEN": "0.0.0.0"})
-    assert s.rasa_urls == ("http://rasa-1:5005", "http://rasa-2:5005")
-    assert s.rasa_timeout == 2.5
-    assert (s.telegram_webhook_listen, s.telegram_webhook_port) == ("0.0.0.0", 8080)
+    assert s.rasa.urls == ("http://rasa-1:5005", "http://rasa-2:5005")
+    assert s.rasa.timeout == 2.5
+    assert (s.telegram.webhook_listen, s.telegram.webhook_port) == ("0.0.0.0", 8080)
 
 
 def test_rasa_on_another_host_needs_a_token_and_loopback_does_not():
     with pytest.raises(SettingsError, match="RASA_TOKEN"):
         Settings.from_env({"RASA_URL": "http://127.0.0.1:5005,http://10.0.0.7:5005"})
-    assert Settings.from_env({"RASA_URL": "http://localhost:5005,http://127.0.0.1:5006"}).rasa_urls
+    assert Settings.from_env({"RASA_URL": "http://localhost:5005,http://127.0.0.1:5006"}).rasa.urls
     with pytest.raises(SettingsError, match="RASA_URL"):
         Settings.from_env({"RASA_URL": "rasa-1:5005", "RASA_TOKEN": "x"})
 
@@ -39,8 +39,8 @@ def test_a_bad_rasa_timeout_names_the_variable(value: str):
 
 
 def test_bot_username_for_leaflet_links():
-    assert Settings.from_env({}).bot_username == ""
-    assert Settings.from_env({"BOT_USERNAME": " @MigrantHelpBot "}).bot_username == "MigrantHelpBot"
+    assert Settings.from_env({}).telegram.bot_username == ""
+    assert Settings.from_env({"BOT_USERNAME": " @MigrantHelpBot "}).telegram.bot_username == "MigrantHelpBot"
     with pytest.raises(SettingsError, match="BOT_USERNAME"):
         Settings.from_env({"BOT_USERNAME": "https://t.me/x"})
 
@@ -60,4 +60,13 @@ def test_bad_numbers_say_what_is_expected(name: str, value: str, message: str):
 
 def test_unset_numbers_take_their_defaults():
     settings = Settings.from_env({})
-    assert (settings.retention_days, settings.max_message_chars, settings.rasa_timeout) == (90, 1000, 10.0)
+    assert (settings.storage.retention_days, settings.content.max_message_chars, settings.rasa.timeout) == (90, 1000, 10.0)
+
+
+def test_each_tool_reads_only_its_section():
+    # the editors' tools and the actions do not need a token, a webhook or a valid RASA_URL
+    env = {"RASA_URL": "not a url", "RETENTION_DAYS": "45"}
+    assert StorageSettings.from_env(env).retention_days == 45
+    assert ContentSettings.from_env(env).region == "es-barcelona"
+    with pytest.raises(SettingsError, match="RASA_URL"):
+        Settings.from_env(env)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.training import train
-from bot.yamlfile import DataError
+from bot.content.yamlfile import DataError
+from bot.rasa.training import train
 from tests.helpers.repo_copy import copy_training_inputs
 
 

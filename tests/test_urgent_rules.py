@@ -1,4 +1,4 @@
-"""Urgent signals (bot/urgent_rules.py, content/urgent.yml): who is in danger now, and who only asks."""
+"""Urgent signals (bot/content/urgent.py, content/urgent.yml): who is in danger now, and who only asks."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.content_load import check_content
+from bot.content.load import check_content
+from bot.content.urgent import matches, normalise, parse_urgent, urgent_topic
 from bot.settings import REPO
-from bot.urgent_rules import matches, normalise, parse_urgent, urgent_topic
 
 
 @pytest.fixture(scope="module")

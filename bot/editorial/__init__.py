@@ -1,6 +1,6 @@
 """Tools for content editors: `python -m bot content check|stamp|preview|report|gaps|export`, `nlu suggest`.
 
-- ``check``: every problem in content/ (bot.content_load's checks plus the
+- ``check``: every problem in content/ (bot.content.load's checks plus the
   editorial ones: facts that differ between translations, stale translations).
 - ``stamp``: record in translations which English text they were made from.
 - ``preview``: an answer exactly as Telegram shows it.

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
 from pathlib import Path
 
 from bot.editorial.leaflet import FORMATS
-
-DEFAULT_REGION = "es-barcelona"
+from bot.settings.defaults import REGION as DEFAULT_REGION
 
 
 def add_content_parser(sub: argparse._SubParsersAction) -> None:
@@ -78,21 +76,19 @@ def _date(text: str) -> dt.date:
 
 
 def _content_dir(args: argparse.Namespace) -> Path:
-    if args.content:
-        return Path(args.content)
-    from bot.settings import REPO
+    from bot.settings.sections import content_dir
 
-    return Path(os.environ.get("CONTENT_DIR") or REPO / "content")
+    return Path(args.content) if args.content else content_dir()
 
 
 def _preview(content_dir: Path, args: argparse.Namespace) -> int:
-    from bot.content_load import check_content
+    from bot.content.load import check_content
     from bot.editorial.preview import PreviewError, render_preview
+    from bot.settings.sections import region
 
     content, problems = check_content(content_dir)
     try:
-        print(render_preview(content, args.topic, args.lang, args.region or os.environ.get("REGION")
-                             or DEFAULT_REGION))
+        print(render_preview(content, args.topic, args.lang, args.region or region()))
     except PreviewError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -104,20 +100,20 @@ def _preview(content_dir: Path, args: argparse.Namespace) -> int:
 
 def _export(content_dir: Path, args: argparse.Namespace) -> int:
     from bot.editorial.leaflet import export_main
-    from bot.settings import SettingsError, bot_username
+    from bot.settings import SettingsError, bot_username, environment
+    from bot.settings.sections import region
 
     try:
-        username = bot_username(os.environ)
+        username = bot_username(environment())
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
-    region = args.region or os.environ.get("REGION") or DEFAULT_REGION
-    return export_main(content_dir, args.lang, region, args.format, args.output, username)
+    return export_main(content_dir, args.lang, args.region or region(), args.format, args.output, username)
 
 
 def content_main(args: argparse.Namespace) -> int:
     """Run a `content` subcommand; return the exit code."""
-    from bot.yamlfile import DataError
+    from bot.content.yamlfile import DataError
 
     if args.content_command == "gaps":  # from the database; needs no content folder
         from bot.editorial.gaps import gaps_main

@@ -2,7 +2,7 @@
 
 The Telegram bot keeps typed questions that ended in the fallback, in an answer
 with low confidence or in a 👎, scrubbed of numbers, e-mails and names
-(bot.telegram.feedback). Here they are grouped by language and nearest topic,
+(bot.telegram.features.feedback). Here they are grouped by language and nearest topic,
 the most frequent group first, as CSV (for a spreadsheet) or a self-contained
 HTML page, so editors see what to write next.
 """
@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -108,10 +107,9 @@ def render_html(groups: list[Group], today: dt.date, since: dt.date | None = Non
 
 def database_url() -> str:
     """DATABASE_URL, else the Telegram bot's default SQLite file (var/assistant.db, or in VAR_DIR)."""
-    from bot.settings import REPO
-    from bot.storage.db import sqlite_url
+    from bot.settings import StorageSettings
 
-    return os.environ.get("DATABASE_URL") or sqlite_url(Path(os.environ.get("VAR_DIR") or REPO / "var"))
+    return StorageSettings.from_env().database_url
 
 
 def open_database(url: str | None = None) -> Database | None:

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
-from bot.content_model import Content
-from bot.editorial.leaflet_spec import LeafletSpec
+from bot.content.leaflet_spec import LeafletSpec
+from bot.content.model import Content
 
 FORMATS = ("html", "pdf")
 TELEGRAM_LINK = "https://t.me/{username}"
@@ -171,8 +171,8 @@ def _require_known(kind: str, value: str, known: list[str]) -> None:
 def build(content_dir: Path, lang: str, region: str, today: dt.date | None = None,
           bot_username: str = "") -> Leaflet:
     """Load the content and leaflet.yml and compose; LeafletError for unknown names or a broken leaflet.yml."""
-    from bot.content_load import check_content
-    from bot.editorial.leaflet_spec import LEAFLET_FILE, load_spec
+    from bot.content.leaflet_spec import LEAFLET_FILE, load_spec
+    from bot.content.load import check_content
 
     today = today or dt.date.today()
     content, _ = check_content(content_dir, today)

@@ -1,6 +1,6 @@
 """`python -m bot content preview`: an answer exactly as the Telegram front end sends it.
 
-The reply is composed by bot.answers.topic_reply (the same code the assistant
+The reply is composed by bot.replies.topic_reply (the same code the assistant
 runs) and cut and escaped by the Telegram renderer, so editors see the HTML
 text Telegram receives, message by message, then the buttons row by row.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 
-from bot.content_model import Content
+from bot.content.model import Content
 
 
 class PreviewError(Exception):
@@ -27,10 +27,10 @@ def require_known(kind: str, value: str, known: list[str]) -> None:
 
 def render_preview(content: Content, topic_id: str, lang: str, region: str, today: dt.date | None = None) -> str:
     """The answer as text: a header for the editor, each Telegram message, then the buttons."""
-    from bot.answers import topic_reply
-    from bot.telegram.feedback import feedback_row
-    from bot.telegram.render import keyboard, split_html
-    from bot.telegram.state import CallbackPayloads
+    from bot.replies import topic_reply
+    from bot.telegram.core.callback_data import CallbackPayloads
+    from bot.telegram.core.render import keyboard, split_html
+    from bot.telegram.features.feedback import feedback_row
 
     require_known("topic", topic_id, content.topic_ids)
     require_known("language", lang, content.language_codes)

@@ -14,10 +14,10 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.content_load import check_content
-from bot.content_model import GLOBAL, Content, Topic
+from bot.content.load import check_content
+from bot.content.model import GLOBAL, Content, Topic
+from bot.content.yamlfile import DataError
 from bot.editorial.status import STATUS_LABELS, STATUSES, RegionMatrix, Row, region_matrices
-from bot.yamlfile import DataError
 
 if TYPE_CHECKING:
     from bot.storage.feedback import Helpfulness

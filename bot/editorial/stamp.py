@@ -1,6 +1,6 @@
 """`python -m bot content stamp`: record in translations which English text they were made from.
 
-Each selected translation gets ``source_hash:`` (see bot.content_model.source_hash)
+Each selected translation gets ``source_hash:`` (see bot.content.model.source_hash)
 placed after its ``status:``/``reviewed:`` line. The files are rewritten with a
 YAML round trip (ruamel.yaml) that keeps comments, quotes and folded texts as
 they were, so the only change an editor sees is the ``source_hash`` line.
@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.content_load import REGION_FILE
-from bot.content_model import source_hash
-from bot.editorial.stale import SOURCE_LANGUAGE
-from bot.yamlfile import DataError, Problem
+from bot.content.load import REGION_FILE
+from bot.content.model import source_hash
+from bot.content.stale import SOURCE_LANGUAGE
+from bot.content.yamlfile import DataError, Problem
 
 _AFTER = ("status", "reviewed")  # source_hash goes after the last of these present
 
@@ -116,7 +116,7 @@ def stamp(content_dir: Path, langs: set[str] | None = None, topic: str | None = 
 
 def stamp_main(content_dir: Path, langs: set[str] | None, topic: str | None, region: str | None) -> int:
     """Stamp and say what changed; return the exit code."""
-    from bot.languages import load_languages
+    from bot.content.languages import load_languages
 
     known = {x.code for x in load_languages(content_dir)} - {SOURCE_LANGUAGE}
     if langs and not langs <= known:

@@ -6,8 +6,8 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from bot.content_model import GLOBAL, Content, Topic
-from bot.editorial.stale import is_stale
+from bot.content.model import GLOBAL, Content, Topic
+from bot.content.stale import is_stale
 
 # Best first. A cell is missing, else expired, else stale, else its translation's own status.
 STATUSES = ("reviewed", "machine_translation", "draft", "stale", "missing", "expired")

@@ -7,7 +7,7 @@
   (claim, transfer, close, staff replies; `staff_commands.py`: /queue, /note, /answer);
 - `relay.py`: the core they use: open a case (forum topic + summary card, Rasa paused), deliver messages
   (text and media), close (Rasa resumed); `card.py`: what staff and the waiting person are shown.
-- `escalation.py`: after the assistant's turn (bot/telegram/handlers.py), escalate instead of answering:
+- `escalation.py`: after the assistant's turn (bot/telegram/features/chat.py), escalate instead of answering:
   `urgent.py` (emergency numbers first, then an urgent case), a typed request for a person, and
   `complaint.py` (three questions, then a reference number and a complaint case).
 """

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.yamlfile import DataError, Problem
+from bot.content.yamlfile import DataError, Problem
 
 HEADER = ["topic", "question", "source_url"]
 

@@ -4,7 +4,7 @@
 `bot/storage/migrations/`. Nothing here touches a database at import time.
 """
 
+from bot.privacy.pseudonym import pseudonym
 from bot.storage.db import Database, Preferences, safe
-from bot.storage.pseudonym import pseudonym
 
 __all__ = ["Database", "Preferences", "pseudonym", "safe"]

@@ -28,6 +28,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 if TYPE_CHECKING:
     from alembic.config import Config
 
+from bot.settings import defaults
 from bot.storage.engine import create_engine
 from bot.storage.engine import sqlite_url as sqlite_url  # re-exported: the default URL
 from bot.storage.models import (
@@ -44,9 +45,9 @@ from bot.storage.models import (
 log = logging.getLogger(__name__)
 
 DEFAULT_URL = "sqlite:///var/assistant.db"
-DEFAULT_RETENTION_DAYS = 90
+DEFAULT_RETENTION_DAYS = defaults.RETENTION_DAYS
 # Unanswered questions may still hold a name the scrubber did not recognise: kept a shorter time.
-DEFAULT_QUESTION_RETENTION_DAYS = 30
+DEFAULT_QUESTION_RETENTION_DAYS = defaults.QUESTION_RETENTION_DAYS
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Kept without any user id, purged by their own day (bot/storage/feedback.py).
 FEEDBACK_TABLES = (AnswerFeedback.__table__, UnansweredQuestion.__table__)
@@ -72,14 +73,14 @@ class Preferences:
     last_seen: datetime
 
 
-def _upsert(conn: Connection, table: sa.Table, values: dict[str, Any], update: dict[str, Any]) -> None:
+def upsert(conn: Connection, table: sa.Table, values: dict[str, Any], update: dict[str, Any]) -> None:
     """Insert a row, or update `update` columns where the primary key already exists (one statement)."""
     dialect = conn.dialect.name
     if dialect in ("sqlite", "postgresql"):
         if dialect == "sqlite":
             from sqlalchemy.dialects.sqlite import insert
         else:
-            from sqlalchemy.dialects.postgresql import insert  # type: ignore[assignment]
+            from sqlalchemy.dialects.postgresql import insert
         keys = [c.name for c in table.primary_key.columns]
         conn.execute(insert(table).values(**values).on_conflict_do_update(index_elements=keys, set_=update))
         return
@@ -169,7 +170,7 @@ class Database:
         now = utcnow()
 
         def work(conn: Connection) -> None:
-            _upsert(
+            upsert(
                 conn,
                 User.__table__,
                 {
@@ -189,13 +190,13 @@ class Database:
         now = utcnow()
 
         def work(conn: Connection) -> None:
-            _upsert(
+            upsert(
                 conn,
                 User.__table__,
                 {"pseudonym": pseudonym, "first_contact": now.date(), "last_seen": now},
                 {"last_seen": now},
             )
-            _upsert(
+            upsert(
                 conn,
                 TelegramChat.__table__,
                 {"pseudonym": pseudonym, "chat_id": chat_id, "last_seen": now},

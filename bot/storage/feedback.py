@@ -3,7 +3,7 @@
 Nothing here names a person: no pseudonym, no chat id; the time is kept as the
 day only. Both tables are purged with everything else after the retention
 period (`Database.purge`). Unanswered questions are stored already scrubbed
-(bot.scrub) by the caller.
+(bot.privacy.scrub) by the caller.
 """
 
 from __future__ import annotations

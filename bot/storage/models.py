@@ -27,7 +27,7 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class UTCDateTime(TypeDecorator):  # type: ignore[type-arg]
+class UTCDateTime(TypeDecorator):
     """A timestamp stored as naive UTC and read back timezone-aware (same on SQLite and PostgreSQL)."""
 
     impl = sa.DateTime
@@ -120,7 +120,7 @@ class AnswerFeedback(Base):
 
 
 class UnansweredQuestion(Base):
-    """A question the assistant could not answer well, scrubbed of numbers, e-mails and names (bot/scrub.py)."""
+    """A question the assistant could not answer well, scrubbed of numbers, e-mails and names (bot/privacy/scrub.py)."""
 
     __tablename__ = "unanswered_questions"
 
@@ -134,7 +134,7 @@ class UnansweredQuestion(Base):
 
 
 class ComplaintDraft(Base):
-    """A complaint being written (bot/handoff/complaint.py): the answers so far, until the case opens.
+    """A complaint being written (bot/telegram/handoff/complaint.py): the answers so far, until the case opens.
 
     Kept in the database, not in the process, so any replica can take the next answer. Deleting the
     user deletes it; retention purges it by last_seen.

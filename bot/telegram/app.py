@@ -14,25 +14,27 @@ from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
+    ContextTypes,
     MessageHandler,
     TypeHandler,
     filters,
 )
 
 from bot.assistant import Assistant
-from bot.handoff import intercept as handoff_intercept
-from bot.handoff.relay import HANDOFF_KEY, Handoff
 from bot.settings import Settings, SettingsError
-from bot.telegram import handlers as h
-from bot.telegram.commands import register_commands
-from bot.telegram.feedback import PATTERN as FEEDBACK_PATTERN
-from bot.telegram.feedback import on_feedback
-from bot.telegram.flood import FLOOD_KEY, FloodGuard, guard
-from bot.telegram.order import PerChatUpdateProcessor
-from bot.telegram.pacing import ChatPacer, PacedRateLimiter
-from bot.telegram.shared_state import SharedState
-from bot.telegram.state import SERVICES_KEY, Services
-from bot.telegram.webhook import check_webhook_settings, start_webhook
+from bot.telegram.core.commands import register_commands
+from bot.telegram.core.flood_policy import FLOOD_KEY, FloodGuard
+from bot.telegram.core.pacing import ChatPacer, PacedRateLimiter
+from bot.telegram.core.redis_state import SharedState
+from bot.telegram.core.services import SERVICES_KEY, BotContext, Services
+from bot.telegram.core.update_order import PerChatUpdateProcessor
+from bot.telegram.core.webhook import check_webhook_settings, start_webhook
+from bot.telegram.features import chat as h
+from bot.telegram.features.feedback import PATTERN as FEEDBACK_PATTERN
+from bot.telegram.features.feedback import on_feedback
+from bot.telegram.features.flood_guard import guard
+from bot.telegram.handoff import intercept as handoff_intercept
+from bot.telegram.handoff.service import HANDOFF_KEY, Handoff
 
 log = logging.getLogger(__name__)
 
@@ -46,15 +48,15 @@ NOT_TEXT = (filters.VOICE | filters.AUDIO | filters.PHOTO | filters.VIDEO | filt
 
 def check_settings(settings: Settings) -> None:
     """Refuse to start Telegram without what it needs, saying which variable to set."""
-    if not settings.telegram_token:
+    if not settings.telegram.token:
         raise SettingsError("TELEGRAM_BOT_TOKEN is empty: set it to the token from @BotFather.")
-    if len(settings.pseudonym_secret) < MIN_SECRET_LENGTH:
+    if len(settings.storage.pseudonym_secret) < MIN_SECRET_LENGTH:
         raise SettingsError(f"PSEUDONYM_SECRET is empty or shorter than {MIN_SECRET_LENGTH} characters: set it "
                             "to a long random string and keep it (see .env.example).")
     check_webhook_settings(settings)
 
 
-def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
+def register_handlers(app: Application) -> None:
     """Register every handler; order matters, the first matching handler wins."""
     only_new = filters.UpdateType.MESSAGE  # edited messages are not answered again
     # 0. Before everything (its own group): more than ~20 messages a minute → one "slow down", then ignored.
@@ -83,19 +85,20 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
 
 
 def build_application(settings: Settings, assistant: Assistant,
-                      base_url: str | None = None) -> Application:  # type: ignore[type-arg]
+                      base_url: str | None = None) -> Application:
     """Build the Application for long polling; base_url (the Bot API server root) overrides the setting."""
     check_settings(settings)
     shared = SharedState.from_settings(settings)
-    root = (base_url or settings.telegram_api_base_url).rstrip("/")
+    root = (base_url or settings.telegram.api_base_url).rstrip("/")
     app = (
         ApplicationBuilder()
-        .token(settings.telegram_token)
+        .token(settings.telegram.token)
         .base_url(f"{root}/bot")
         .base_file_url(f"{root}/file/bot")
         .rate_limiter(PacedRateLimiter(ChatPacer(shared=shared.slots if shared else None),
                                        max_retries=RETRIES_AFTER_FLOOD_WAIT))  # + 1 message/s per chat
         .concurrent_updates(PerChatUpdateProcessor())  # chats in parallel, each chat in order
+        .context_types(ContextTypes(context=BotContext))  # handlers get services, content, language, person
         .build()
     )
     app.bot_data[SERVICES_KEY] = Services(settings, assistant, once=shared.once if shared else None)
@@ -106,7 +109,7 @@ def build_application(settings: Settings, assistant: Assistant,
 
 
 @contextlib.asynccontextmanager
-async def running(app: Application, poll_timeout: int = 10) -> AsyncIterator[None]:  # type: ignore[type-arg]
+async def running(app: Application, poll_timeout: int = 10) -> AsyncIterator[None]:
     """Start the application and long polling or the webhook (commands registered first); stop them after.
 
     poll_timeout is the long-polling wait in seconds (short in tests, for a quick stop).
@@ -116,7 +119,7 @@ async def running(app: Application, poll_timeout: int = 10) -> AsyncIterator[Non
         await register_commands(app.bot, services.assistant.store.current())
         await app.start()
         assert app.updater is not None
-        if services.settings.telegram_webhook_url:
+        if services.settings.telegram.webhook_url:
             await start_webhook(app.updater, services.settings, ALLOWED_UPDATES)
         else:
             await app.updater.start_polling(timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES)
@@ -127,7 +130,7 @@ async def running(app: Application, poll_timeout: int = 10) -> AsyncIterator[Non
             await app.stop()
 
 
-async def run_until_stopped(app: Application) -> None:  # type: ignore[type-arg]
+async def run_until_stopped(app: Application) -> None:
     """Serve Telegram until SIGINT or SIGTERM."""
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines contain the bot token
     stop = asyncio.Event()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.content_load import load_content
+from bot.content.load import load_content
 from bot.editorial.stamp import stamp
 from tests.editorial.conftest import Bot, edit, line_of
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from bot.editorial.facts import compare, extract_facts, facts_of
+from bot.content.facts import compare, extract_facts, facts_of
 
 
 def shown(text: str) -> dict[str, str]:

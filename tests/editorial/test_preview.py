@@ -5,8 +5,8 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from bot.answers import topic_title
-from bot.content_load import load_content
+from bot.content.load import load_content
+from bot.replies import topic_title
 from tests.editorial.conftest import Bot, edit
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.content_load import check_content
+from bot.content.load import check_content
 from bot.editorial.browser import screenshot
 from bot.editorial.report import NO_HELPFULNESS, write_report
 from bot.editorial.stamp import stamp

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.content_load import load_content
-from bot.content_model import source_hash
+from bot.content.load import load_content
+from bot.content.model import source_hash
+from bot.content.yamlfile import DataError
 from bot.editorial.stamp import stamp
-from bot.yamlfile import DataError
 
 
 def test_stamp_adds_only_source_hash_lines_after_status(content_dir: Path):

@@ -112,8 +112,8 @@ async def handoff_bot(assistant: Any, forum_api: ForumBotApi, content_copy: Path
     """
     import sqlalchemy as sa
 
-    from bot.handoff.relay import HANDOFF_KEY
     from bot.telegram import build_application, running
+    from bot.telegram.handoff.service import HANDOFF_KEY
 
     people: set[str] = set()
 

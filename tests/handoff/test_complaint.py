@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from bot.privacy.pseudonym import pseudonym
 
-from bot.handoff.complaint import CANCEL
 from bot.storage.models import utcnow
-from bot.telegram.identity import pseudonym
-from bot.telegram.render import escape
+from bot.telegram.core.callback_data import COMPLAINT_CANCEL as CANCEL
+from bot.telegram.core.render import escape
 from tests.handoff.conftest import ForumBotApi
 from tests.helpers.handoff import text_of
 from tests.telegram.conftest import SECRET, Person, buttons
@@ -48,7 +48,7 @@ async def test_a_complaint_gets_a_reference_and_a_complaint_case(handoff_bot, fo
         since = forum_api.mark()
         waiting, done = await person.say(ANSWERS[2], count=2)
         assert done["text"] == text_of(content, "es", "complaint.done", reference="#1")
-        assert waiting["text"]  # what happens next, from bot/handoff/relay.py
+        assert waiting["text"]  # what happens next, from bot/telegram/handoff/relay.py
 
         [topic] = forum_api.topics(since)
         assert topic["name"].startswith("#1 · es") and "complaint" in topic["name"].lower()

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from bot.answers import HUMAN_PAYLOAD, MENU_PAYLOAD, emergency_text
-from bot.telegram.render import escape
+from bot.replies import HUMAN_PAYLOAD, MENU_PAYLOAD, emergency_text
+from bot.telegram.core.render import escape
 from tests.handoff.conftest import ForumBotApi
 from tests.helpers.handoff import cases, text_of
 from tests.telegram.conftest import Person, buttons

@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 
 import pytest
+from bot.privacy.pseudonym import pseudonym
 
-from bot.answers import HUMAN_PAYLOAD, hotline_lines, topic_reply
-from bot.handoff.relay import CLAIM, CLOSE, RATE, TRANSFER
-from bot.telegram.identity import pseudonym
-from bot.telegram.render import escape
+from bot.replies import HUMAN_PAYLOAD, hotline_lines, topic_reply
+from bot.telegram.core.callback_data import CLAIM, CLOSE, RATE, TRANSFER
+from bot.telegram.core.render import escape
 from tests.handoff.conftest import BURMESE_STAFF, OUTSIDER, STAFF_CHAT_ID, ForumBotApi
 from tests.helpers.handoff import case_messages, cases, escalate, press_as, text_of, waiting
 from tests.helpers.waiting import until
@@ -105,7 +105,7 @@ async def test_someone_not_on_the_roster_is_refused(handoff_bot, forum_api: Foru
     async with handoff_bot() as app:
         _, card, thread = await escalate(forum_api, person)
         since = forum_api.mark()
-        with caplog.at_level(logging.WARNING, logger="bot.handoff.relay"):
+        with caplog.at_level(logging.WARNING, logger="bot.telegram.handoff.relay"):
             query_id = await press_as(forum_api, OUTSIDER, card, f"{CLAIM}1")
             [answered] = [c for c in forum_api.called("answerCallbackQuery", since)
                           if c.params["callback_query_id"] == query_id]
@@ -182,7 +182,7 @@ async def test_the_case_survives_a_restart_and_nothing_is_lost(handoff_bot, foru
 
 async def test_forget_during_an_open_case_asks_closes_the_case_and_deletes(handoff_bot, forum_api: ForumBotApi,
                                                                           assistant):
-    from bot.telegram.handlers import FORGET_NO, FORGET_YES
+    from bot.telegram.core.callback_data import FORGET_NO, FORGET_YES
 
     content = assistant.store.current()
     person = Person(forum_api, 5113, "my")
@@ -210,7 +210,7 @@ async def test_forget_during_an_open_case_asks_closes_the_case_and_deletes(hando
 
 async def test_a_person_opening_case_after_case_is_given_the_hotlines_instead(handoff_bot, forum_api: ForumBotApi,
                                                                             assistant):
-    from bot.handoff.relay import MAX_CASES_PER_DAY
+    from bot.telegram.handoff.relay import MAX_CASES_PER_DAY
 
     content = assistant.store.current()
     person = Person(forum_api, 5114, "es")

@@ -87,7 +87,7 @@ def test_a_missing_file_says_which_variable_to_set(tmp_path):
 
 def test_who_may_claim_a_case():
     from bot.handoff.cases import SUPERVISOR
-    from bot.handoff.staff import may_claim
+    from bot.telegram.handoff.staff import may_claim
 
     team = roster(WEEK)
     burmese, supervisor = team.member(1), team.member(2)

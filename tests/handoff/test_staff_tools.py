@@ -6,11 +6,13 @@ from datetime import datetime, timezone
 from typing import Any
 
 import pytest
+from bot.privacy.pseudonym import pseudonym
 
 from bot.handoff.cases import Kind
-from bot.handoff.relay import CLAIM, CLOSE, HANDOFF_KEY, ROUTE, TRANSFER, escalate
-from bot.telegram.identity import pseudonym
-from bot.telegram.render import escape
+from bot.telegram.core.callback_data import CLAIM, CLOSE, ROUTE, TRANSFER
+from bot.telegram.core.render import escape
+from bot.telegram.handoff.relay import escalate
+from bot.telegram.handoff.service import HANDOFF_KEY
 from tests.handoff.conftest import BURMESE_STAFF, OUTSIDER, STAFF_CHAT, THAI_SUPERVISOR, ForumBotApi
 from tests.helpers.handoff import case_messages, cases, press_as, text_of, waiting
 from tests.helpers.handoff import escalate as say_human

@@ -6,7 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from bot.telegram.render import escape
+from bot.telegram.core.render import escape
 from tests.handoff.conftest import STAFF_CHAT_ID, ForumBotApi
 from tests.telegram.conftest import Person
 from tests.telegram.fake_bot_api import user

@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from bot.rasa.training import TRAINING_INPUTS
 from bot.settings import REPO
-from bot.training import TRAINING_INPUTS
 
 
 def copy_training_inputs(target: Path) -> Path:

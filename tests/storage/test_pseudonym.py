@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.storage.pseudonym import pseudonym
+from bot.privacy.pseudonym import pseudonym
 
 
 def test_keyed_hash_is_stable_hex_and_depends_on_secret() -> None:

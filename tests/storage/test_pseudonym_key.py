@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.privacy.pseudonym_key import KEY_FILE, with_pseudonym_key
 from bot.settings import Settings, SettingsError
-from bot.storage.pseudonym_key import KEY_FILE, with_pseudonym_key
 
 
 def settings(tmp_path: Path, **env: str) -> Settings:
@@ -18,15 +18,15 @@ def settings(tmp_path: Path, **env: str) -> Settings:
 def test_a_missing_key_is_made_once_readable_by_this_user_only(tmp_path: Path):
     first = with_pseudonym_key(settings(tmp_path))
     path = tmp_path / "var" / KEY_FILE
-    assert len(first.pseudonym_secret) >= 32
+    assert len(first.storage.pseudonym_secret) >= 32
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
-    assert with_pseudonym_key(settings(tmp_path)).pseudonym_secret == first.pseudonym_secret
+    assert with_pseudonym_key(settings(tmp_path)).storage.pseudonym_secret == first.storage.pseudonym_secret
 
 
 def test_an_explicit_secret_wins_and_nothing_is_written(tmp_path: Path):
     explicit = "x" * 40
-    assert with_pseudonym_key(settings(tmp_path, PSEUDONYM_SECRET=explicit)).pseudonym_secret == explicit
+    assert with_pseudonym_key(settings(tmp_path, PSEUDONYM_SECRET=explicit)).storage.pseudonym_secret == explicit
     assert not (tmp_path / "var" / KEY_FILE).exists()
 
 

@@ -64,7 +64,7 @@ async def test_lock_is_acquired_and_released(lock_store) -> None:  # type: ignor
 
 
 def test_redis_url_gives_rasa_a_redis_lock_store() -> None:
-    from bot.rasa_client import redis_lock_store
+    from bot.rasa.client import redis_lock_store
 
     url = os.environ.get(REDIS_ENV)
     if not url:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from bot.rasa.tracker_store import sql_tracker_store
 from bot.storage.db import sqlite_url
-from bot.storage.tracker import sql_tracker_store
 from tests.storage.test_db import DOWN_URL
 
 
@@ -24,6 +24,6 @@ def test_an_sql_tracker_store_on_the_database_url(tmp_path: Path) -> None:
 
 
 def test_an_unreachable_database_gives_none_at_once_and_logs_it(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.ERROR, logger="bot.storage.tracker"):
+    with caplog.at_level(logging.ERROR, logger="bot.rasa.tracker_store"):
         assert sql_tracker_store(DOWN_URL) is None  # not Rasa's retry-forever loop
     assert "Rasa keeps conversations in memory" in caplog.text

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from bot.privacy.pseudonym import pseudonym
 
-from bot.answers import MENU_PAYLOAD, category_payload
-from bot.telegram.handlers import FORGET_NO, FORGET_YES
-from bot.telegram.identity import pseudonym
-from bot.telegram.render import escape
+from bot.replies import MENU_PAYLOAD, category_payload
+from bot.telegram.core.callback_data import FORGET_NO, FORGET_YES
+from bot.telegram.core.render import escape
 from tests.helpers.waiting import until
 from tests.telegram.conftest import SECRET, Person, buttons
 
@@ -78,7 +78,7 @@ LONG_MENU = """categories:
 
 async def test_a_long_menu_category_is_paged(telegram, assistant, content_copy):
     """Eight topics in one category: six and "More ›", then two and "More ›" back to the first page."""
-    from bot.answers import MENU_PAGE, topic_payload
+    from bot.replies import MENU_PAGE, topic_payload
 
     menu_file = content_copy / "menu.yml"
     original = menu_file.read_text(encoding="utf-8")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from bot.privacy.pseudonym import pseudonym
 
-from bot.answers import language_payload, topic_payload
-from bot.telegram.commands import COMMANDS
-from bot.telegram.identity import pseudonym
-from bot.telegram.render import escape
+from bot.replies import language_payload, topic_payload
+from bot.telegram.core.commands import COMMANDS
+from bot.telegram.core.render import escape
 from tests.telegram.conftest import SECRET, Person, buttons
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")

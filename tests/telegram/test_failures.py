@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from bot.answers import contacts
 from bot.assistant import Assistant
-from bot.telegram.render import escape
+from bot.replies import contacts
+from bot.telegram.core.render import escape
 from tests.telegram.conftest import Person, telegram_settings
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -49,7 +49,7 @@ async def test_a_telegram_error_while_answering_still_gets_a_reply(telegram, ass
 
 async def test_rasa_slower_than_the_timeout_gets_unavailable_with_hotlines(assistant, bot_api, content_copy: Path,
                                                                            tmp_path: Path, model_path: Path):
-    from bot.rasa_client import AgentClient
+    from bot.rasa.client import AgentClient
     from bot.telegram import build_application, running
 
     slow = AgentClient(model_path, assistant.client.action_url, timeout=0.001)  # no model answers that fast

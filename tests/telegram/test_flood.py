@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from bot.assistant import Assistant
-from bot.telegram.flood import MAX_MESSAGES, FloodGuard, Verdict
-from bot.telegram.render import escape
+from bot.telegram.core.flood_policy import MAX_MESSAGES, FloodGuard, Verdict
+from bot.telegram.core.render import escape
 from tests.telegram.conftest import Person, telegram_settings
 from tests.telegram.fake_bot_api import user
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.answers import MENU_PAYLOAD, contacts
-from bot.telegram.render import escape
+from bot.replies import MENU_PAYLOAD, contacts
+from bot.telegram.core.render import escape
 from tests.telegram.conftest import Person, buttons
 from tests.telegram.fake_bot_api import group_chat, user
 

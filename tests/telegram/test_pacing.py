@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
-from bot.telegram.pacing import ChatPacer
-from bot.telegram.render import escape
+from bot.telegram.core.pacing import ChatPacer
+from bot.telegram.core.render import escape
 from tests.telegram.fake_bot_api import FakeBotApi, user
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")

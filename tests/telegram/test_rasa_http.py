@@ -15,14 +15,14 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from bot.action_server import ActionServer, free_port
-from bot.answers import contacts
 from bot.assistant import Assistant
-from bot.content_store import ContentStore
-from bot.detect import LanguageDetector
-from bot.rasa_client import HttpRasaClient, RasaUnavailable
+from bot.content.store import ContentStore
+from bot.detection.detector import LanguageDetector
+from bot.rasa.action_server import ActionServer, free_port
+from bot.rasa.client import HttpRasaClient, RasaUnavailable
+from bot.replies import contacts
 from bot.settings import REPO
-from bot.telegram.render import escape
+from bot.telegram.core.render import escape
 from tests.telegram.conftest import Person, telegram_settings
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -159,11 +159,12 @@ async def test_a_slow_rasa_server_times_out_into_the_unavailable_reply(slow_rasa
 
 async def test_telegram_uses_the_rasa_servers_of_rasa_url(rasa_url: str, bot_api: Any, content_copy: Path,
                                                           tmp_path: Path):
-    from bot.local import local_assistant
     from bot.telegram import build_application, running
+    from bot.wiring import open_assistant
 
-    settings = replace(telegram_settings(content_copy, tmp_path), rasa_urls=(_dead_url(), rasa_url))
-    async with local_assistant(settings) as remote:
+    settings = telegram_settings(content_copy, tmp_path)
+    settings = replace(settings, rasa=replace(settings.rasa, urls=(_dead_url(), rasa_url)))
+    async with open_assistant(settings) as remote:
         assert isinstance(remote.client, HttpRasaClient)
         app = build_application(settings, remote, base_url=bot_api.url)
         async with running(app, poll_timeout=1):

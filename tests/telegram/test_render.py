@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import html
 
-from bot.answers import Button
-from bot.telegram.identity import pseudonym
-from bot.telegram.render import escape, keyboard, split_html
-from bot.telegram.state import CallbackPayloads
+from bot.privacy.pseudonym import pseudonym
+
+from bot.replies import Button
+from bot.telegram.core.callback_data import CallbackPayloads
+from bot.telegram.core.render import escape, keyboard, split_html
 
 
 def test_content_text_is_escaped():
@@ -51,7 +52,7 @@ def test_long_payloads_travel_as_short_ids():
 
 
 def test_every_content_payload_decodes_on_any_replica(assistant):
-    from bot.answers import content_payloads
+    from bot.replies import content_payloads
 
     content = assistant.store.current()
     made = content_payloads(content)

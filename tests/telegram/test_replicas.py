@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from bot.telegram.flood import Verdict
-from bot.telegram.pacing import ChatPacer
-from bot.telegram.shared_state import ONCE_TTL, RedisFloodGuard, RedisOnce, RedisSlots, connect
+from bot.telegram.core.flood_policy import Verdict
+from bot.telegram.core.pacing import ChatPacer
+from bot.telegram.core.redis_state import ONCE_TTL, RedisFloodGuard, RedisOnce, RedisSlots, connect
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 REDIS_ENV = "TEST_REDIS_URL"
@@ -84,8 +84,8 @@ async def test_without_redis_messages_are_answered_and_paced_locally(prefix):
 
 async def test_redis_url_makes_the_application_share_its_state(assistant, content_copy, tmp_path, redis_client):
     from bot.telegram import build_application
-    from bot.telegram.flood import FLOOD_KEY
-    from bot.telegram.state import SERVICES_KEY
+    from bot.telegram.core.flood_policy import FLOOD_KEY
+    from bot.telegram.core.services import SERVICES_KEY
     from tests.telegram.conftest import telegram_settings
 
     app = build_application(telegram_settings(content_copy, tmp_path, REDIS_URL=os.environ[REDIS_ENV]), assistant,
@@ -96,7 +96,7 @@ async def test_redis_url_makes_the_application_share_its_state(assistant, conten
 
 
 async def test_a_group_is_told_once_whichever_replica_it_reaches(assistant, content_copy, tmp_path, redis_client):
-    from bot.answers import MENU_PAYLOAD
+    from bot.replies import MENU_PAYLOAD
     from bot.telegram import build_application, running
     from tests.telegram.conftest import TOKEN, telegram_settings
     from tests.telegram.fake_bot_api import FakeBotApi, group_chat, user

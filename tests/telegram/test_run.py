@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import REPO
-from bot.telegram.render import escape
+from bot.telegram.core.render import escape
 from tests.telegram.conftest import TOKEN, Person
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -30,8 +30,8 @@ def test_run_refuses_a_short_secret_or_replicas_without_one(tmp_path: Path, extr
 
 
 async def test_run_serves_telegram_until_stopped(bot_api, model_path: Path, content_copy: Path, tmp_path: Path):
-    from bot.content_store import ContentStore
-    from bot.training import model_path as current_model
+    from bot.content.store import ContentStore
+    from bot.rasa.training import model_path as current_model
 
     if model_path != current_model():  # `run` trains when its model is missing: far too slow here
         pytest.skip("TEST_MODEL is not the model of the current training data, which `run` would use")

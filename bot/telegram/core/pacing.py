@@ -1,0 +1,86 @@
+"""Pace what the bot sends: at most one message per second per chat, in order, other chats not held up.
+
+Telegram allows about one message a second in one chat (and 30 a second overall,
+which AIORateLimiter keeps). The pacing lives in the rate limiter, so every `send*`
+call of the bot is paced, whichever handler makes it. With REDIS_URL the chats' send
+times are shared by replicas (bot/telegram/core/redis_state.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator, Callable, Coroutine
+from typing import Any
+
+from telegram.ext import AIORateLimiter
+
+CHAT_INTERVAL = 1.0  # seconds between two messages to one chat
+_PRUNE_ABOVE = 1000  # chats remembered before idle ones are dropped
+
+
+class ChatPacer:
+    """Per-chat turns with plain asyncio: one lock per chat, and when the chat may get its next message."""
+
+    def __init__(self, interval: float = CHAT_INTERVAL, clock: Callable[[], float] = time.monotonic,
+                 shared: Any = None):
+        """shared: a RedisSlots (bot/telegram/core/redis_state.py) when replicas share the chats' send times."""
+        self.interval = interval
+        self.clock = clock
+        self.shared = shared
+        self._locks: dict[int | str, asyncio.Lock] = {}
+        self._users: dict[int | str, int] = {}  # senders holding or waiting for each lock
+        self._next: dict[int | str, float] = {}
+
+    @contextlib.asynccontextmanager
+    async def turn(self, chat_id: int | str) -> AsyncIterator[None]:
+        """Wait until chat_id may get a message (earlier callers first), and hold the chat while sending."""
+        lock = self._locks.setdefault(chat_id, asyncio.Lock())
+        self._users[chat_id] = self._users.get(chat_id, 0) + 1
+        try:
+            async with lock:
+                delay = await self.shared.reserve(chat_id, self.interval) if self.shared is not None else None
+                if delay is None:  # this process's memory: alone, or Redis unreachable
+                    now = self.clock()
+                    delay = self._next.get(chat_id, 0.0) - now
+                    self._next[chat_id] = now + max(delay, 0.0) + self.interval
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                yield
+        finally:
+            self._users[chat_id] -= 1
+            if not self._users[chat_id]:  # nobody holds or waits: the lock can go
+                del self._users[chat_id], self._locks[chat_id]
+            self._prune()
+
+    def _prune(self) -> None:
+        """Forget send times that no longer delay anything, so memory stays small."""
+        if len(self._next) > _PRUNE_ABOVE:
+            now = self.clock()
+            for chat_id in [c for c, at in self._next.items() if at <= now]:
+                del self._next[chat_id]
+
+
+class PacedRateLimiter(AIORateLimiter):
+    """PTB's AIORateLimiter (global limit, 429 retries) plus one message per second per chat."""
+
+    def __init__(self, pacer: ChatPacer | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.pacer = pacer or ChatPacer()
+
+    async def process_request(  # noqa: PLR0913 (PTB's signature)
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        """Wait for the chat's turn before a send* call, then let AIORateLimiter do the rest."""
+        chat_id = data.get("chat_id")
+        if chat_id is None or not endpoint.startswith("send") or endpoint == "sendChatAction":
+            return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+        async with self.pacer.turn(chat_id):
+            return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
