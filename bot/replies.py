@@ -76,12 +76,11 @@ def topic_title(content: Content, region: str, lang: str, topic_id: str) -> str:
     return tr.title if tr else topic_id
 
 
-def hotline_lines(content: Content, region: str, lang: str) -> list[str]:
-    """The region's help lines, one line each, in lang."""
-    reg = content.region(region)
+def hotline_lines(content: Content, region: str, lang: str, leave_out: str | None = None) -> list[str]:
+    """The region's help lines, one line each, in lang (leave_out: a number said already)."""
     return [
         content.text(lang, "hotline.line", number=h.number, label=h.label.get(lang) or h.label.get("en", ""))
-        for h in reg.hotlines
+        for h in content.region(region).hotlines if h.number != leave_out
     ]
 
 
@@ -177,8 +176,7 @@ def suggestions_reply(content: Content, region: str, lang: str, topic_ids: list[
 def emergency_text(content: Content, region: str, lang: str) -> str:
     """Call the emergency number now, then the region's other help lines (or where to ask if none)."""
     reg = content.region(region)
-    lines = [content.text(lang, "hotline.line", number=h.number, label=h.label.get(lang) or h.label.get("en", ""))
-             for h in reg.hotlines if h.number != reg.emergency]
+    lines = hotline_lines(content, region, lang, leave_out=reg.emergency)
     if reg.emergency:
         return "\n".join([content.text(lang, "handoff.urgent.call_now", number=reg.emergency), *lines])
     if lines:

@@ -1,12 +1,11 @@
-"""Build and run the Telegram Application (long polling, or a webhook) around a running Assistant."""
+"""The root of the Telegram front end: build the Application around a running Assistant, register the handlers.
+
+Starting and stopping it (long polling or the webhook): bot/telegram/core/serving.py.
+"""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-import signal
-from collections.abc import AsyncIterator
 
 from telegram import Update
 from telegram.ext import (
@@ -21,14 +20,13 @@ from telegram.ext import (
 )
 
 from bot.assistant import Assistant
-from bot.settings import Settings, SettingsError
-from bot.telegram.core.commands import register_commands
+from bot.settings import Settings
 from bot.telegram.core.flood_policy import FLOOD_KEY, FloodGuard
 from bot.telegram.core.pacing import ChatPacer, PacedRateLimiter
 from bot.telegram.core.redis_state import SharedState
 from bot.telegram.core.services import SERVICES_KEY, BotContext, Services
+from bot.telegram.core.serving import check_settings
 from bot.telegram.core.update_order import PerChatUpdateProcessor
-from bot.telegram.core.webhook import check_webhook_settings, start_webhook
 from bot.telegram.features import chat as h
 from bot.telegram.features.feedback import PATTERN as FEEDBACK_PATTERN
 from bot.telegram.features.feedback import on_feedback
@@ -38,22 +36,10 @@ from bot.telegram.handoff.service import HANDOFF_KEY, Handoff
 
 log = logging.getLogger(__name__)
 
-MIN_SECRET_LENGTH = 16
 RETRIES_AFTER_FLOOD_WAIT = 3  # Telegram's 429 RetryAfter: wait as told, then resend
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 NOT_TEXT = (filters.VOICE | filters.AUDIO | filters.PHOTO | filters.VIDEO | filters.VIDEO_NOTE
             | filters.ANIMATION | filters.Sticker.ALL | filters.Document.ALL | filters.LOCATION
             | filters.VENUE | filters.CONTACT | filters.POLL | filters.Dice.ALL | filters.STORY)
-
-
-def check_settings(settings: Settings) -> None:
-    """Refuse to start Telegram without what it needs, saying which variable to set."""
-    if not settings.telegram.token:
-        raise SettingsError("TELEGRAM_BOT_TOKEN is empty: set it to the token from @BotFather.")
-    if len(settings.storage.pseudonym_secret) < MIN_SECRET_LENGTH:
-        raise SettingsError(f"PSEUDONYM_SECRET is empty or shorter than {MIN_SECRET_LENGTH} characters: set it "
-                            "to a long random string and keep it (see .env.example).")
-    check_webhook_settings(settings)
 
 
 def register_handlers(app: Application) -> None:
@@ -106,41 +92,3 @@ def build_application(settings: Settings, assistant: Assistant,
     app.bot_data[HANDOFF_KEY] = Handoff.from_settings(settings, app.bot_data[SERVICES_KEY])
     register_handlers(app)
     return app
-
-
-@contextlib.asynccontextmanager
-async def running(app: Application, poll_timeout: int = 10) -> AsyncIterator[None]:
-    """Start the application and long polling or the webhook (commands registered first); stop them after.
-
-    poll_timeout is the long-polling wait in seconds (short in tests, for a quick stop).
-    """
-    services: Services = app.bot_data[SERVICES_KEY]
-    async with app, services.storage:  # initialize / shutdown; the schema migrated, the daily purge running
-        await register_commands(app.bot, services.assistant.store.current())
-        await app.start()
-        assert app.updater is not None
-        if services.settings.telegram.webhook_url:
-            await start_webhook(app.updater, services.settings, ALLOWED_UPDATES)
-        else:
-            await app.updater.start_polling(timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES)
-        try:
-            yield
-        finally:
-            await app.updater.stop()
-            await app.stop()
-
-
-async def run_until_stopped(app: Application) -> None:
-    """Serve Telegram until SIGINT or SIGTERM."""
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines contain the bot token
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    try:
-        async with running(app):
-            log.warning("Telegram bot is running; press Ctrl-C to stop.")
-            await stop.wait()
-    finally:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(sig)

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from bot.privacy.pseudonym import pseudonym
 
+from bot.privacy.pseudonym import pseudonym
 from bot.storage.models import utcnow
 from bot.telegram.core.callback_data import COMPLAINT_CANCEL as CANCEL
 from bot.telegram.core.render import escape

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 
 import pytest
-from bot.privacy.pseudonym import pseudonym
 
+from bot.privacy.pseudonym import pseudonym
 from bot.replies import HUMAN_PAYLOAD, hotline_lines, topic_reply
 from bot.telegram.core.callback_data import CLAIM, CLOSE, RATE, TRANSFER
 from bot.telegram.core.render import escape

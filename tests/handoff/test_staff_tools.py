@@ -6,9 +6,9 @@ from datetime import datetime, timezone
 from typing import Any
 
 import pytest
-from bot.privacy.pseudonym import pseudonym
 
 from bot.handoff.cases import Kind
+from bot.privacy.pseudonym import pseudonym
 from bot.telegram.core.callback_data import CLAIM, CLOSE, ROUTE, TRANSFER
 from bot.telegram.core.render import escape
 from bot.telegram.handoff.relay import escalate

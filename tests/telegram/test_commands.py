@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from bot.privacy.pseudonym import pseudonym
 
+from bot.privacy.pseudonym import pseudonym
 from bot.replies import MENU_PAYLOAD, category_payload
 from bot.telegram.core.callback_data import FORGET_NO, FORGET_YES
 from bot.telegram.core.render import escape

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from bot.privacy.pseudonym import pseudonym
 
+from bot.privacy.pseudonym import pseudonym
 from bot.replies import language_payload, topic_payload
 from bot.telegram.core.commands import COMMANDS
 from bot.telegram.core.render import escape

@@ -9,8 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from bot.storage.db import sqlite_url
-from bot.telegram.core.render import escape
 from bot.telegram.core.callback_data import FEEDBACK_PREFIX as PREFIX
+from bot.telegram.core.render import escape
 from bot.telegram.features.feedback import feedback_payload
 from tests.telegram.conftest import Person, buttons
 from tests.telegram.fake_bot_api import FakeBotApi

@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 
 from bot.privacy.pseudonym import pseudonym
-
 from bot.replies import Button
 from bot.telegram.core.callback_data import CallbackPayloads
 from bot.telegram.core.render import escape, keyboard, split_html

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from bot.privacy.pseudonym import pseudonym
 
 from bot.assistant import Assistant
+from bot.privacy.pseudonym import pseudonym
 from bot.replies import contacts, language_payload
 from bot.storage.db import Database, sqlite_url
 from bot.telegram.core.callback_data import FORGET_YES
@@ -134,12 +134,14 @@ async def test_database_down_answers_with_defaults_and_logs_it(assistant, bot_ap
 
 
 async def test_after_an_outage_the_database_is_tried_again_after_a_pause(caplog: pytest.LogCaptureFixture):
-    storage = TelegramStorage(Database(DOWN_URL), ChatMemory(), outage_pause=0.3)
+    now = [1000.0]
+    storage = TelegramStorage(Database(DOWN_URL), ChatMemory(), outage_pause=30, clock=lambda: now[0])
     storage.memory.languages[1] = "ar"
     with caplog.at_level(logging.WARNING):
         await storage.load("a" * 64, 1)
+        now[0] += 29  # within the pause: skipped
         await storage.load("a" * 64, 1)
-        await asyncio.sleep(0.35)
+        now[0] += 2  # past it: tried again
         assert not await storage.forget("a" * 64, 1)
     logged = [r.getMessage() for r in caplog.records]
     assert sum("could not read preferences" in m for m in logged) == 1

@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -47,12 +47,13 @@ class TelegramStorage:
     """Preferences and chats through `Database`, never stopping an answer; the daily purge while running."""
 
     def __init__(self, db: Database, memory: ChatMemory, purge_every: float = DAY,
-                 outage_pause: float = OUTAGE_PAUSE) -> None:
-        """purge_every: seconds between retention purges (the first runs at start)."""
+                 outage_pause: float = OUTAGE_PAUSE, clock: Callable[[], float] = time.monotonic) -> None:
+        """purge_every: seconds between retention purges (the first runs at start); clock: seconds (tests)."""
         self.db = db
         self.memory = memory
         self.purge_every = purge_every
         self.outage_pause = outage_pause
+        self.clock = clock
         self._down_until = 0.0
         self._purge: asyncio.Task[None] | None = None
 
@@ -62,7 +63,7 @@ class TelegramStorage:
             await asyncio.to_thread(self.db.migrate)
         except OUTAGES as error:
             log.error("Database unavailable at start-up, answering with defaults: %s", outage_reason(error))
-            self._down_until = time.monotonic() + self.outage_pause
+            self._down_until = self.clock() + self.outage_pause
         self._purge = asyncio.create_task(purge_daily(self.db, self.purge_every), name="daily-purge")
 
     async def stop(self) -> None:
@@ -85,13 +86,13 @@ class TelegramStorage:
 
     async def attempt(self, operation: Coroutine[Any, Any, T], what: str) -> T:
         """Run a database operation; _DOWN (logged) on an outage, or at once during the pause after one."""
-        if time.monotonic() < self._down_until:
+        if self.clock() < self._down_until:
             operation.close()
             log.warning("Database unavailable, skipped: %s (trying again soon)", what)
             return _DOWN
         result = await safe(operation, _DOWN, what)
         if result is _DOWN:
-            self._down_until = time.monotonic() + self.outage_pause
+            self._down_until = self.clock() + self.outage_pause
         return result
 
     async def load(self, person: str, chat_id: int) -> None:

@@ -66,15 +66,23 @@ def keyboard(buttons: list[Button], payloads: CallbackPayloads,
     return InlineKeyboardMarkup(rows)
 
 
+async def send_html(bot: Bot, chat_id: int, pieces: list[str], markup: InlineKeyboardMarkup | None = None,
+                    thread_id: int | None = None) -> list[Message]:
+    """Send HTML pieces (from split_html) in order, markup under the last; thread_id: a forum topic.
+
+    Every text the bot sends goes through here.
+    """
+    sent: list[Message] = []
+    for i, piece in enumerate(pieces):
+        sent.append(await bot.send_message(
+            chat_id, piece, message_thread_id=thread_id, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW,
+            reply_markup=markup if i == len(pieces) - 1 else None,
+        ))
+    return sent
+
+
 async def send_reply(bot: Bot, chat_id: int, reply: Reply, payloads: CallbackPayloads,
                      last_row: list[Button] | None = None) -> list[Message]:
     """Send a Reply in order; its buttons (then last_row, e.g. 👍 👎) go under the last message."""
     texts = [piece for message in reply.messages for piece in split_html(message)]
-    markup = keyboard(reply.buttons, payloads, last_row)
-    sent: list[Message] = []
-    for i, text in enumerate(texts):
-        sent.append(await bot.send_message(
-            chat_id, text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW,
-            reply_markup=markup if i == len(texts) - 1 else None,
-        ))
-    return sent
+    return await send_html(bot, chat_id, texts, keyboard(reply.buttons, payloads, last_row))

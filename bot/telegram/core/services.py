@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from telegram import Update, User
-from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
+from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.assistant import Assistant
 from bot.content.model import Content
@@ -46,11 +46,6 @@ class Services:
 
 
 SERVICES_KEY = "services"
-
-
-def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
-    """The Services object of the running application."""
-    return context.bot_data[SERVICES_KEY]
 
 
 def telegram_language(user: User | None, codes: list[str]) -> str | None:

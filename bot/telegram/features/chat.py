@@ -31,8 +31,8 @@ from bot.telegram.core.callback_data import FORGET_NO, FORGET_YES
 from bot.telegram.core.commands import COMMANDS
 from bot.telegram.core.render import send_reply
 from bot.telegram.core.services import BotContext, telegram_language
-from bot.telegram.features.feedback import after_turn
-from bot.telegram.handoff.escalation import after_turn as escalate_after_turn
+from bot.telegram.features.feedback import record_turn
+from bot.telegram.handoff.escalation import escalate_turn
 from bot.telegram.handoff.service import handoff_of
 
 log = logging.getLogger(__name__)
@@ -61,9 +61,9 @@ async def _ask(context: BotContext, text: str, current: str | None, trusted: boo
             turn = svc.assistant.unavailable(text, turn.language)  # never say "deleted" when it was not
     else:
         await svc.storage.set_language(person, chat_id, turn.language)
-    if await escalate_after_turn(svc, handoff_of(context), context.bot, chat_id, person, text, turn):
+    if await escalate_turn(svc, handoff_of(context), context.bot, chat_id, person, text, turn):
         return
-    feedback_row = await after_turn(context, text, turn)  # keeps unanswered questions; 👍 👎 row
+    feedback_row = await record_turn(context, text, turn)  # keeps unanswered questions; 👍 👎 row
     await send_reply(context.bot, chat_id, turn.reply, svc.payloads, feedback_row)
 
 

@@ -23,7 +23,6 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
 
 from bot.assistant import FALLBACK, Turn
 from bot.content.model import Content
@@ -32,7 +31,7 @@ from bot.privacy.scrub import Scrubber
 from bot.replies import Button
 from bot.storage.feedback import add_feedback, add_question
 from bot.telegram.core.callback_data import FEEDBACK_PREFIX
-from bot.telegram.core.services import Services, services
+from bot.telegram.core.services import BotContext, Services
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +89,7 @@ class FeedbackState:
         return self.scrubber
 
 
-def _state(context: ContextTypes.DEFAULT_TYPE) -> FeedbackState:
+def _state(context: BotContext) -> FeedbackState:
     return context.bot_data.setdefault(FEEDBACK_KEY, FeedbackState())
 
 
@@ -118,9 +117,9 @@ async def _question_behind(svc: Services, user_id: int, topic: str) -> tuple[str
     return None
 
 
-async def after_turn(context: ContextTypes.DEFAULT_TYPE, text: str, turn: Turn) -> list[Button]:
+async def record_turn(context: BotContext, text: str, turn: Turn) -> list[Button]:
     """Keep a typed question the assistant could not answer well; the 👍 👎 row for a topic answer (or none)."""
-    svc = services(context)
+    svc = context.services
     content = svc.assistant.store.current()
     answered = turn.topic in content.topic_ids and not turn.forget
     typed = bool(text.strip()) and not text.startswith("/")
@@ -146,12 +145,12 @@ def _without_feedback(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMark
     return InlineKeyboardMarkup(rows) if rows else None
 
 
-async def on_feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_feedback(update: Update, context: BotContext) -> None:
     """Store a 👍 or 👎 on an answer (and its question after a 👎), thank the person, remove the row."""
     query = update.callback_query
     assert query is not None
     parsed = parse_payload(query.data or "")
-    svc = services(context)
+    svc = context.services
     content = svc.assistant.store.current()
     if parsed is None or query.message is None or query.message.chat.type != ChatType.PRIVATE:
         with contextlib.suppress(TelegramError):

@@ -12,15 +12,15 @@ import contextlib
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
-from telegram.ext import ApplicationHandlerStop, ContextTypes
+from telegram.ext import ApplicationHandlerStop
 
 from bot.replies import Reply
 from bot.telegram.core.flood_policy import FLOOD_KEY, FloodGuard, Verdict
 from bot.telegram.core.render import send_reply
-from bot.telegram.core.services import chat_language, services
+from bot.telegram.core.services import BotContext, chat_language
 
 
-async def guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def guard(update: Update, context: BotContext) -> None:
     """Let the update through, or ask once to slow down and stop it before the assistant sees it."""
     chat, person = update.effective_chat, update.effective_user
     if chat is None or person is None or chat.type != ChatType.PRIVATE:
@@ -33,7 +33,7 @@ async def guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         with contextlib.suppress(TelegramError):
             await update.callback_query.answer()
     if verdict is Verdict.WARN:
-        svc = services(context)
+        svc = context.services
         content = svc.assistant.store.current()
         lang = chat_language(svc, update)
         await send_reply(context.bot, chat.id, Reply([content.text(lang, "telegram.slow_down")]), svc.payloads)

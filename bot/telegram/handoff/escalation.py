@@ -1,6 +1,6 @@
 """When a turn of the assistant calls for a person instead of an answer (issue 4, escalation).
 
-The Telegram handlers (bot/telegram/features/chat.py) ask `after_turn` before sending the assistant's reply:
+The Telegram handlers (bot/telegram/features/chat.py) ask `escalate_turn` before sending the assistant's reply:
 
 - a typed message with an urgent signal (content/urgent.yml; the assistant's turn says so in every
   front end): emergency numbers, then an urgent case (urgent.py) — without staff, the numbers alone;
@@ -26,7 +26,7 @@ from bot.telegram.handoff.urgent import answer_urgent
 HUMAN_INTENT = "human_handoff"
 
 
-async def after_turn(svc: Services, handoff: Handoff | None, bot: Bot, chat_id: int, person: str, text: str,
+async def escalate_turn(svc: Services, handoff: Handoff | None, bot: Bot, chat_id: int, person: str, text: str,
                      turn: Turn) -> bool:
     """Escalate instead of sending the assistant's reply when the turn calls for it; whether it did."""
     if turn.forget:

@@ -22,9 +22,10 @@ import logging
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
-from telegram.ext import ApplicationHandlerStop, ContextTypes
+from telegram.ext import ApplicationHandlerStop
 
 from bot.telegram.core.render import send_reply
+from bot.telegram.core.services import BotContext
 from bot.telegram.handoff.person import from_person, person_language
 from bot.telegram.handoff.rating import rate, rating_of
 from bot.telegram.handoff.service import HANDOFF_KEY, Handoff
@@ -33,7 +34,7 @@ from bot.telegram.handoff.staff import from_staff_chat
 log = logging.getLogger(__name__)
 
 
-async def intercept(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def intercept(update: Update, context: BotContext) -> None:
     """Handle the handoff's updates and stop them there; leave every other update to the assistant."""
     handoff: Handoff | None = context.bot_data.get(HANDOFF_KEY)
     chat, sender = update.effective_chat, update.effective_user

@@ -10,13 +10,12 @@ import contextlib
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
 
 from bot.privacy.pseudonym import pseudonym
 from bot.replies import HUMAN_PAYLOAD
 from bot.storage.db import safe
 from bot.telegram.core.callback_data import FORGET_NO, FORGET_YES
-from bot.telegram.core.services import chat_language
+from bot.telegram.core.services import BotContext, chat_language
 from bot.telegram.handoff import complaint
 from bot.telegram.handoff.relay import button_during_case, close, escalate, from_person_message
 from bot.telegram.handoff.service import BOT_COMMAND, HUMAN_COMMAND, Handoff, command_of
@@ -30,7 +29,7 @@ def person_language(handoff: Handoff, update: Update) -> str:
     return chat_language(handoff.services, update)
 
 
-async def from_person(handoff: Handoff, update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+async def from_person(handoff: Handoff, update: Update, context: BotContext) -> bool:
     """Act on a private-chat update if it belongs to the handoff; whether it did."""
     assert update.effective_user is not None and update.effective_chat is not None
     svc = handoff.services

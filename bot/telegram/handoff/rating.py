@@ -7,12 +7,12 @@ import logging
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
 
 from bot.privacy.pseudonym import pseudonym
 from bot.replies import Reply
 from bot.telegram.core.callback_data import RATE
 from bot.telegram.core.render import send_reply
+from bot.telegram.core.services import BotContext
 from bot.telegram.handoff.relay import RATINGS, to_topic
 from bot.telegram.handoff.service import Handoff
 
@@ -31,7 +31,7 @@ def rating_of(handoff: Handoff, update: Update) -> tuple[int, int] | None:
     return int(case_id), int(rating)
 
 
-async def rate(handoff: Handoff, update: Update, context: ContextTypes.DEFAULT_TYPE, case_id: int,
+async def rate(handoff: Handoff, update: Update, context: BotContext, case_id: int,
                rating: int) -> None:
     """Store the rating (once, for the person's own closed case), drop the buttons, thank them, tell staff."""
     query, chat = update.callback_query, update.effective_chat

@@ -32,7 +32,7 @@ from bot.handoff.cases import (
 from bot.replies import Button, Reply, menu_button
 from bot.storage.models import utcnow
 from bot.telegram.core.callback_data import CLAIM, CLOSE, FEEDBACK_PREFIX, RATE, TRANSFER
-from bot.telegram.core.render import NO_PREVIEW, escape, keyboard, send_reply, split_html
+from bot.telegram.core.render import escape, keyboard, send_html, send_reply, split_html
 from bot.telegram.handoff.card import card_text, hotlines, mentions, position_text, topic_name, waiting_text
 from bot.telegram.handoff.service import Handoff
 
@@ -108,11 +108,7 @@ async def to_topic(handoff: Handoff, bot: Bot, case: Case, text: str, buttons: l
     if html_tail:
         pieces[-1] = f"{pieces[-1]}\n\n{html_tail}".strip()
     markup = keyboard(buttons or [], handoff.services.payloads)
-    sent: list[Message] = []
-    for i, piece in enumerate(pieces):
-        sent.append(await bot.send_message(handoff.staff_chat_id, piece, message_thread_id=case.forum_topic_id,
-                                           parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW,
-                                           reply_markup=markup if i == len(pieces) - 1 else None))
+    sent = await send_html(bot, handoff.staff_chat_id, pieces, markup, case.forum_topic_id)
     return sent[-1]
 
 

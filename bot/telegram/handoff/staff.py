@@ -12,13 +12,13 @@ import logging
 
 from telegram import Bot, CallbackQuery, Update
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
 
 from bot.handoff.cases import SUPERVISOR, Case, Direction, Event, InvalidTransition
 from bot.handoff.roster import Roster, StaffMember
 from bot.replies import Button, Reply
 from bot.telegram.core.callback_data import CLAIM, CLOSE, ROUTE, TRANSFER
 from bot.telegram.core.render import keyboard, send_reply
+from bot.telegram.core.services import BotContext
 from bot.telegram.handoff.card import mentions, route_label, topic_name
 from bot.telegram.handoff.relay import case_buttons, close, relay, tell_position, to_topic
 from bot.telegram.handoff.service import Handoff, command_of
@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 BUTTONS = (CLAIM, CLOSE, TRANSFER, ROUTE)
 
 
-async def from_staff_chat(handoff: Handoff, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def from_staff_chat(handoff: Handoff, update: Update, context: BotContext) -> None:
     """Buttons, commands and replies in a case's topic, from rostered staff; refuse and log anyone else."""
     assert update.effective_user is not None
     if update.callback_query is not None:

@@ -11,12 +11,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from telegram import Bot, Message
-from telegram.constants import ParseMode
 
 from bot.handoff.cases import Case, Direction, State
 from bot.replies import topic_reply
 from bot.storage.models import utcnow
-from bot.telegram.core.render import NO_PREVIEW, split_html
+from bot.telegram.core.render import send_html, split_html
 from bot.telegram.handoff.card import kind_label, route_label
 from bot.telegram.handoff.relay import deliver
 from bot.telegram.handoff.service import Handoff
@@ -29,9 +28,7 @@ STATE_LABELS = {State.QUEUED: "handoff.staff.state_queued", State.CLAIMED: "hand
 async def say(handoff: Handoff, bot: Bot, where: Message, text: str) -> None:
     """Answer a staff message in the same place (its topic, or the general topic)."""
     thread = where.message_thread_id if where.is_topic_message else None
-    for piece in split_html(text):
-        await bot.send_message(handoff.staff_chat_id, piece, message_thread_id=thread, parse_mode=ParseMode.HTML,
-                               link_preview_options=NO_PREVIEW)
+    await send_html(bot, handoff.staff_chat_id, split_html(text), thread_id=thread)
 
 
 async def run_command(handoff: Handoff, bot: Bot, message: Message, command: str) -> None:
