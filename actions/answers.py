@@ -16,10 +16,14 @@ def runner_ups(conv: Conversation) -> list[str]:
     if conv.confidence >= SURE:
         return []
     c = conv.content
-    return [r["name"] for r in conv.ranking
-            if r.get("name") in c.topic_ids and r["name"] != conv.intent
-            and r.get("confidence", 0.0) >= MIN_SUGGESTION_CONFIDENCE
-            and c.topic(conv.region, r["name"]) is not None][: MAX_SUGGESTIONS - 1]
+    return [
+        r["name"]
+        for r in conv.ranking
+        if r.get("name") in c.topic_ids
+        and r["name"] != conv.intent
+        and r.get("confidence", 0.0) >= MIN_SUGGESTION_CONFIDENCE
+        and c.topic(conv.region, r["name"]) is not None
+    ][: MAX_SUGGESTIONS - 1]
 
 
 def offer_person(conv: Conversation) -> Outcome | None:
@@ -39,8 +43,10 @@ class ActionAnswerTopic(ContentAction):
 
     def compose(self, conv: Conversation) -> Outcome:
         also = runner_ups(conv)
-        return Outcome(topic_reply(conv.content, conv.region, conv.lang, conv.intent, also=also),
-                       {"suggestions": also} if also else {})
+        return Outcome(
+            topic_reply(conv.content, conv.region, conv.lang, conv.intent, also=also),
+            {"suggestions": also} if also else {},
+        )
 
 
 class ActionSuggestTopics(ContentAction):
@@ -56,14 +62,16 @@ class ActionSuggestTopics(ContentAction):
         if len(best) < 2:
             best = [r["name"] for r in ranked[:2]]
         # Report the best real intent's confidence, not the fallback's threshold.
-        conv.confidence = float(max((r.get("confidence", 0.0) for r in conv.ranking if r.get("name") != FALLBACK),
-                                    default=0.0))
+        conv.confidence = float(
+            max((r.get("confidence", 0.0) for r in conv.ranking if r.get("name") != FALLBACK), default=0.0)
+        )
         offer = offer_person(conv)
         if offer is not None:
             offer.meta["suggestions"] = best
             return offer
-        return Outcome(suggestions_reply(conv.content, conv.region, conv.lang, best),
-                       {"suggestions": best}, topic=FALLBACK)
+        return Outcome(
+            suggestions_reply(conv.content, conv.region, conv.lang, best), {"suggestions": best}, topic=FALLBACK
+        )
 
 
 class ActionShowMenu(ContentAction):

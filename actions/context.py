@@ -51,8 +51,16 @@ def conversation(tracker: Tracker) -> Conversation:
     pack = metadata.get("region") or region()
     intent = message.get("intent") or {}
     entities = {e.get("entity"): str(e.get("value")) for e in message.get("entities") or []}
-    return Conversation(content, lang, pack, intent.get("name") or "", float(intent.get("confidence") or 0.0),
-                        list(message.get("intent_ranking") or []), entities, failures_in_a_row(tracker))
+    return Conversation(
+        content,
+        lang,
+        pack,
+        intent.get("name") or "",
+        float(intent.get("confidence") or 0.0),
+        list(message.get("intent_ranking") or []),
+        entities,
+        failures_in_a_row(tracker),
+    )
 
 
 NOT_UNDERSTOOD = ("nlu_fallback", "out_of_scope")
@@ -80,11 +88,15 @@ def send(dispatcher: CollectingDispatcher, reply: Reply) -> None:
         dispatcher.utter_message(text=text, buttons=buttons)
 
 
-def send_meta(dispatcher: CollectingDispatcher, conv: Conversation, topic: str | None = None,
-              **extra: Any) -> None:
+def send_meta(dispatcher: CollectingDispatcher, conv: Conversation, topic: str | None = None, **extra: Any) -> None:
     """Tell the front end what was answered (topic, confidence, language); never shown to people."""
-    meta = {"topic": topic or conv.intent, "confidence": round(conv.confidence, 4), "language": conv.lang,
-            "suggestions": [], **extra}
+    meta = {
+        "topic": topic or conv.intent,
+        "confidence": round(conv.confidence, 4),
+        "language": conv.lang,
+        "suggestions": [],
+        **extra,
+    }
     dispatcher.utter_message(json_message={"meta": meta})
 
 
@@ -112,8 +124,9 @@ class ContentAction(Action, ABC):
     def compose(self, conv: Conversation) -> Outcome:
         """The reply for this conversation."""
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: dict[str, Any]) -> list[dict[str, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         conv = conversation(tracker)
         outcome = self.compose(conv)
         send(dispatcher, outcome.reply)

@@ -19,10 +19,16 @@ class UiReplyAction(ContentAction):
 
 def _ui_action(action_name: str, string_id: str, doc: str) -> type[UiReplyAction]:
     """A UiReplyAction subclass answering with string_id (rasa-sdk registers subclasses)."""
-    return type(f"Action_{action_name}", (UiReplyAction,), {
-        "__doc__": doc, "string_id": string_id, "name": lambda self: action_name,
-        "__module__": __name__,
-    })
+    return type(
+        f"Action_{action_name}",
+        (UiReplyAction,),
+        {
+            "__doc__": doc,
+            "string_id": string_id,
+            "name": lambda self: action_name,
+            "__module__": __name__,
+        },
+    )
 
 
 ActionGreet = _ui_action("action_greet", "greeting", "Greet and say what the assistant does.")
@@ -30,8 +36,9 @@ ActionThanks = _ui_action("action_thanks", "thanks.reply", "Answer thanks.")
 ActionGoodbye = _ui_action("action_goodbye", "goodbye.reply", "Say goodbye.")
 ActionAffirm = _ui_action("action_affirm", "affirm.reply", "Answer a yes that follows nothing to confirm.")
 ActionDeny = _ui_action("action_deny", "deny.reply", "Answer a no that follows nothing to confirm.")
-ActionBotChallenge = _ui_action("action_bot_challenge", "bot_challenge.reply",
-                                "Say plainly that this is an automatic assistant.")
+ActionBotChallenge = _ui_action(
+    "action_bot_challenge", "bot_challenge.reply", "Say plainly that this is an automatic assistant."
+)
 
 
 class ActionOutOfScope(UiReplyAction):

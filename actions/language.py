@@ -16,6 +16,8 @@ class ActionChangeLanguage(ContentAction):
         chosen = conv.entities.get("language")
         if chosen in conv.content.language_codes:
             conv.lang = chosen
-            return Outcome(Reply([conv.content.text(chosen, "language.set")], [menu_button(conv.content, chosen)]),
-                           {"set_language": chosen})
+            return Outcome(
+                Reply([conv.content.text(chosen, "language.set")], [menu_button(conv.content, chosen)]),
+                {"set_language": chosen},
+            )
         return Outcome(language_menu(conv.content, conv.lang))

@@ -15,8 +15,9 @@ class ActionPrivacy(ContentAction):
 
     def compose(self, conv: Conversation) -> Outcome:
         storage = StorageSettings.from_env()  # the bot passes its environment to the action server
-        text = conv.content.text(conv.lang, "privacy.text", days=storage.retention_days,
-                                 question_days=storage.question_retention_days)
+        text = conv.content.text(
+            conv.lang, "privacy.text", days=storage.retention_days, question_days=storage.question_retention_days
+        )
         return Outcome(Reply([text], [menu_button(conv.content, conv.lang)]))
 
 

@@ -101,8 +101,13 @@ def _training_time() -> float:
 
     with tempfile.TemporaryDirectory() as out:
         t0 = time.perf_counter()
-        train(domain=str(REPO / "domain.yml"), config=str(REPO / "config.yml"),
-              training_files=[str(REPO / "data"), str(REPO / "nlu_data")], output=out, force_training=True)
+        train(
+            domain=str(REPO / "domain.yml"),
+            config=str(REPO / "config.yml"),
+            training_files=[str(REPO / "data"), str(REPO / "nlu_data")],
+            output=out,
+            force_training=True,
+        )
         return time.perf_counter() - t0
 
 
@@ -123,8 +128,10 @@ def main() -> None:
     if not args.skip_training:
         figures["training time, full model (s)"] = _training_time()
     memory_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {memory_gib:.0f} GiB, "
-          f"Python {platform.python_version()}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, {memory_gib:.0f} GiB, "
+        f"Python {platform.python_version()}"
+    )
     width = max(len(k) for k in figures)
     print(f"{'measure':<{width}}  value")
     for key, value in figures.items():

@@ -110,8 +110,16 @@ def load_questions(seed: int) -> dict[str, list[str]]:
     return questions
 
 
-async def drive(users: _Users, questions: dict[str, list[str]], rng: random.Random, rate: float, seconds: float,
-                send: Callable[[_User, str], None], result: Result, drain: float) -> Result:
+async def drive(
+    users: _Users,
+    questions: dict[str, list[str]],
+    rng: random.Random,
+    rate: float,
+    seconds: float,
+    send: Callable[[_User, str], None],
+    result: Result,
+    drain: float,
+) -> Result:
     """Send rate messages a second for seconds on a fixed schedule, then wait (at most drain s) for answers."""
     total = max(1, int(round(rate * seconds)))
     start = time.monotonic() + 0.1
@@ -137,8 +145,9 @@ async def drive(users: _Users, questions: dict[str, list[str]], rng: random.Rand
     return result
 
 
-async def warm_up(users: _Users, questions: dict[str, list[str]], send: Callable[[_User, str], None],
-                  greeting: str) -> None:
+async def warm_up(
+    users: _Users, questions: dict[str, list[str]], send: Callable[[_User, str], None], greeting: str
+) -> None:
     """Not measured: one question per language, one at a time (a model's first answers are slow, ~10 s here),
     then a greeting from every user (their first contact is stored)."""
 
@@ -169,12 +178,12 @@ async def warm_up(users: _Users, questions: dict[str, list[str]], send: Callable
 # ---- the Telegram bot against the fake Bot API ------------------------------------------------------
 
 
-
 # ---- plan, search and report -------------------------------------------------------------------------
 
 
-def make_plan(rates: list[float], seconds: float, steps: int, step_seconds: float
-              ) -> Callable[[Callable[[float, float], Awaitable[Result]]], Awaitable[list[Result]]]:
+def make_plan(
+    rates: list[float], seconds: float, steps: int, step_seconds: float
+) -> Callable[[Callable[[float, float], Awaitable[Result]]], Awaitable[list[Result]]]:
     """The fixed rates, then a bisection for the highest rate with p95 under SLA (up to Telegram's limit)."""
 
     async def plan(run: Callable[[float, float], Awaitable[Result]]) -> list[Result]:
@@ -222,16 +231,22 @@ def per_answer(r: Result) -> str:
 
 def report(results: list[Result], args: argparse.Namespace) -> None:
     memory_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {memory_gib:.0f} GiB, "
-          f"Python {platform.python_version()}; {args.users} users; {args.seconds:g} s per rate")
-    head = f"{'front end':<20} {'msg/s':>6} {'s':>4} {'sent':>5} {'skip':>5} {'lost':>5} " \
-           f"{'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'msgs/answer':>11}  p95<1s"
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, {memory_gib:.0f} GiB, "
+        f"Python {platform.python_version()}; {args.users} users; {args.seconds:g} s per rate"
+    )
+    head = (
+        f"{'front end':<20} {'msg/s':>6} {'s':>4} {'sent':>5} {'skip':>5} {'lost':>5} "
+        f"{'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'msgs/answer':>11}  p95<1s"
+    )
     print(head)
     print("-" * len(head))
     for r in results:
-        print(f"{r.front:<20} {r.rate:>6g} {r.seconds:>4g} {r.sent:>5} {r.skipped:>5} {r.lost:>5} "
-              f"{_ms(r.q(0.5)):>8} {_ms(r.q(0.95)):>8} {_ms(r.q(0.99)):>8} {per_answer(r):>11}  "
-              f"{'yes' if r.sustained else 'no'}")
+        print(
+            f"{r.front:<20} {r.rate:>6g} {r.seconds:>4g} {r.sent:>5} {r.skipped:>5} {r.lost:>5} "
+            f"{_ms(r.q(0.5)):>8} {_ms(r.q(0.95)):>8} {_ms(r.q(0.99)):>8} {per_answer(r):>11}  "
+            f"{'yes' if r.sustained else 'no'}"
+        )
     tg = {r.rate: r for r in results if r.front == "telegram"}
     rest = {r.rate: r for r in results if r.front == "rasa rest"}
     if tg and rest:

@@ -63,8 +63,9 @@ def main() -> None:
 
     install(30)
     classifiers = {
-        "DIET (as config.yml)": next(c for c in yaml.safe_load((REPO / "config.yml").read_text())["pipeline"]
-                                     if c["name"] == "DIETClassifier"),
+        "DIET (as config.yml)": next(
+            c for c in yaml.safe_load((REPO / "config.yml").read_text())["pipeline"] if c["name"] == "DIETClassifier"
+        ),
         "LogisticRegression": {"name": "LogisticRegressionClassifier", "random_state": 1},
     }
     rows = []
@@ -77,8 +78,9 @@ def main() -> None:
         acc_all: dict[str, float] = {}
         total_s = total_mem = 0.0
         for lang in LANGS:
-            model, seconds = _train(_config(classifiers["DIET (as config.yml)"]),
-                                    [str(REPO / "nlu_data" / lang)], out, f"only-{lang}")
+            model, seconds = _train(
+                _config(classifiers["DIET (as config.yml)"]), [str(REPO / "nlu_data" / lang)], out, f"only-{lang}"
+            )
             acc, mem = _load_and_eval(model, [lang])
             acc_all.update(acc)
             total_s += seconds

@@ -20,8 +20,18 @@ from bot.settings import REPO
 
 def clean_env(**extra: str) -> dict[str, str]:
     """This environment without the deployment's own settings, plus extra."""
-    drop = {"TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_URL", "TELEGRAM_WEBHOOK_SECRET", "TELEGRAM_API_BASE_URL",
-            "RASA_URL", "RASA_TOKEN", "DATABASE_URL", "ACTION_SERVER_URL", "VAR_DIR", "CONTENT_DIR"}
+    drop = {
+        "TELEGRAM_BOT_TOKEN",
+        "TELEGRAM_WEBHOOK_URL",
+        "TELEGRAM_WEBHOOK_SECRET",
+        "TELEGRAM_API_BASE_URL",
+        "RASA_URL",
+        "RASA_TOKEN",
+        "DATABASE_URL",
+        "ACTION_SERVER_URL",
+        "VAR_DIR",
+        "CONTENT_DIR",
+    }
     env = {k: v for k, v in os.environ.items() if k not in drop}
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     return {**env, **extra}
@@ -59,16 +69,36 @@ def rasa_server(model: Path, tmp: Path) -> Iterator[tuple[str, subprocess.Popen[
     actions = ActionServer(env={"CONTENT_DIR": str(REPO / "content")}, log_path=tmp / "rasa-actions.log")
     actions.start()
     endpoints = tmp / "endpoints.yml"
-    endpoints.write_text(f"action_endpoint:\n  url: {actions.url}\n"
-                         f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tmp / 'rasa-tracker.db'}\n",
-                         encoding="utf-8")
+    endpoints.write_text(
+        f"action_endpoint:\n  url: {actions.url}\n"
+        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tmp / 'rasa-tracker.db'}\n",
+        encoding="utf-8",
+    )
     port = free_port()
     log = tmp / "rasa.log"
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "rasa", "run", "--enable-api", "--model", str(model), "--port", str(port),
-             "--endpoints", str(endpoints), "--interface", "127.0.0.1"],
-            cwd=tmp, env=clean_env(), stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "rasa",
+                "run",
+                "--enable-api",
+                "--model",
+                str(model),
+                "--port",
+                str(port),
+                "--endpoints",
+                str(endpoints),
+                "--interface",
+                "127.0.0.1",
+            ],
+            cwd=tmp,
+            env=clean_env(),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         try:
             yield f"http://127.0.0.1:{port}", proc, log
         finally:

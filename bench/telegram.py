@@ -3,7 +3,7 @@
 Run with `.venv/bin/python -m bench.telegram` (`--seconds 5 --rates 1 --search-steps 0` for a quick check).
 
 Telegram side: what `python -m bot run` starts (the real bot, in-process Agent, SQLite database and tracker store in a
-temporary VAR_DIR) polls the tests' fake Bot API (tests/telegram/fake_bot_api.py) served by this process.
+temporary VAR_DIR) polls the tests' fake Bot API (tests/helpers/fake_bot_api.py) served by this process.
 Latency of one update = from the moment it is queued for getUpdates to the moment the fake server receives
 the bot's first sendMessage for that chat.
 
@@ -49,7 +49,7 @@ from bench.load import (
 )
 from bench.processes import clean_env, rasa_server, status_ok, stop, wait_until
 from bot.settings import REPO
-from tests.telegram.fake_bot_api import FakeBotApi, user
+from tests.helpers.fake_bot_api import FakeBotApi, user
 
 TOKEN = "123456:BENCH-TOKEN"
 QUIET = 3.0  # seconds without any message from the bot before the next run starts
@@ -96,9 +96,13 @@ def serve_bot(model: Path) -> None:
     asyncio.run(serve())
 
 
-async def bench_telegram(args: argparse.Namespace, questions: dict[str, list[str]], tmp: Path, model: Path,
-                         plan: Callable[[Callable[[float, float], Awaitable[Result]]], Awaitable[list[Result]]]
-                         ) -> list[Result]:
+async def bench_telegram(
+    args: argparse.Namespace,
+    questions: dict[str, list[str]],
+    tmp: Path,
+    model: Path,
+    plan: Callable[[Callable[[float, float], Awaitable[Result]]], Awaitable[list[Result]]],
+) -> list[Result]:
     users = _Users(args.users, sorted(questions), SETTLE)
     rng = random.Random(args.seed)
     continuations = 0
@@ -123,11 +127,21 @@ async def bench_telegram(args: argparse.Namespace, questions: dict[str, list[str
     await api.start()
     log = tmp / "bot.log"
     var = tmp / "bot-var"
-    env = clean_env(TELEGRAM_BOT_TOKEN=TOKEN, PSEUDONYM_SECRET=secrets.token_hex(32),
-                     TELEGRAM_API_BASE_URL=api.url, VAR_DIR=str(var))
+    env = clean_env(
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        PSEUDONYM_SECRET=secrets.token_hex(32),
+        TELEGRAM_API_BASE_URL=api.url,
+        VAR_DIR=str(var),
+    )
     with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "bench.telegram", "--serve-bot", str(model)], cwd=REPO,
-                                env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bench.telegram", "--serve-bot", str(model)],
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         try:
             t0 = time.monotonic()
             await wait_until(lambda: bool(api.called("getUpdates")), proc, "python -m bot run", log)
@@ -143,8 +157,11 @@ async def bench_telegram(args: argparse.Namespace, questions: dict[str, list[str
                 deadline = time.monotonic() + args.drain
                 while time.monotonic() - last_send < QUIET and time.monotonic() < deadline:
                     await asyncio.sleep(0.1)  # the last answers' other messages, late answers to lost updates
-                print(f"telegram {rate:5.1f}/s: p50 {current.q(0.5):.3f} s, p95 {current.q(0.95):.3f} s, "
-                      f"skipped {current.skipped}, lost {current.lost}", file=sys.stderr)
+                print(
+                    f"telegram {rate:5.1f}/s: p50 {current.q(0.5):.3f} s, p95 {current.q(0.95):.3f} s, "
+                    f"skipped {current.skipped}, lost {current.lost}",
+                    file=sys.stderr,
+                )
                 return current
 
             current = Result("telegram warm-up", 0, 0)
@@ -162,9 +179,13 @@ async def bench_telegram(args: argparse.Namespace, questions: dict[str, list[str
 # ---- Rasa's own REST channel -------------------------------------------------------------------------
 
 
-async def bench_rest(args: argparse.Namespace, questions: dict[str, list[str]], tmp: Path, model: Path,
-                     plan: Callable[[Callable[[float, float], Awaitable[Result]]], Awaitable[list[Result]]]
-                     ) -> list[Result]:
+async def bench_rest(
+    args: argparse.Namespace,
+    questions: dict[str, list[str]],
+    tmp: Path,
+    model: Path,
+    plan: Callable[[Callable[[float, float], Awaitable[Result]]], Awaitable[list[Result]]],
+) -> list[Result]:
     users = _Users(args.users, sorted(questions), 0.0)
     rng = random.Random(args.seed)
     with rasa_server(model, tmp) as (url, proc, log):
@@ -178,8 +199,11 @@ async def bench_rest(args: argparse.Namespace, questions: dict[str, list[str]], 
             current: Result | None = None
 
             async def post(u: _User, text: str, result: Result | None, queued: float) -> None:
-                body = {"sender": f"bench-{u.uid}", "message": text,
-                        "metadata": {"language": u.lang, "region": "es-barcelona"}}
+                body = {
+                    "sender": f"bench-{u.uid}",
+                    "message": text,
+                    "metadata": {"language": u.lang, "region": "es-barcelona"},
+                }
                 ok = False
                 try:
                     async with session.post(f"{url}/webhooks/rest/webhook", json=body) as resp:
@@ -211,8 +235,11 @@ async def bench_rest(args: argparse.Namespace, questions: dict[str, list[str]], 
                 deadline = time.monotonic() + REST_TIMEOUT
                 while tasks and time.monotonic() < deadline:  # requests given up on still load Rasa
                     await asyncio.sleep(0.1)
-                print(f"rest     {rate:5.1f}/s: p50 {current.q(0.5):.3f} s, p95 {current.q(0.95):.3f} s, "
-                      f"skipped {current.skipped}, lost {current.lost}", file=sys.stderr)
+                print(
+                    f"rest     {rate:5.1f}/s: p50 {current.q(0.5):.3f} s, p95 {current.q(0.95):.3f} s, "
+                    f"skipped {current.skipped}, lost {current.lost}",
+                    file=sys.stderr,
+                )
                 return current
 
             try:
@@ -237,8 +264,9 @@ def main() -> None:
     parser.add_argument("--drain", type=float, default=30.0, help="seconds to wait for answers after a run")
     parser.add_argument("--only", choices=["telegram", "rest"], help="run one side only")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--model", type=Path, help="model file (default: bot.rasa.training.model_path(), trained "
-                                                   "if missing)")
+    parser.add_argument(
+        "--model", type=Path, help="model file (default: bot.rasa.training.model_path(), trained if missing)"
+    )
     parser.add_argument("--serve-bot", type=Path, metavar="MODEL", help=argparse.SUPPRESS)  # the bot process
     args = parser.parse_args()
     if args.serve_bot:
@@ -248,8 +276,10 @@ def main() -> None:
     if not rates or min(rates) <= 0 or args.seconds <= 0 or args.users < 1:
         parser.error("rates, --seconds and --users must be positive")
     if max(rates) * 60 / args.users > USER_MAX_PER_MINUTE:
-        parser.error(f"{max(rates):g} msg/s from {args.users} users is over {USER_MAX_PER_MINUTE} a minute each "
-                     "(the bot's flood control): use more --users")
+        parser.error(
+            f"{max(rates):g} msg/s from {args.users} users is over {USER_MAX_PER_MINUTE} a minute each "
+            "(the bot's flood control): use more --users"
+        )
     step_seconds = args.search_seconds or min(20.0, args.seconds)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     if args.model:

@@ -29,7 +29,7 @@ from bot.settings import defaults
 log = logging.getLogger(__name__)
 
 DEFAULT_LANGUAGE = defaults.LANGUAGE
-_LANGUAGE_PAYLOAD = re.compile(r'^/change_language\s*(\{.*\})\s*$')
+_LANGUAGE_PAYLOAD = re.compile(r"^/change_language\s*(\{.*\})\s*$")
 
 
 @dataclass
@@ -48,11 +48,16 @@ class Turn:
 
     def as_json(self) -> dict[str, Any]:
         """The `ask --json` record."""
-        return {"text": self.text, "language": self.language, "topic": self.topic,
-                "confidence": round(self.confidence, 4), "suggestions": self.suggestions,
-                "reply": self.reply.messages,
-                "buttons": [{"title": b.title, "payload": b.payload} for b in self.reply.buttons],
-                "urgent": self.urgent}
+        return {
+            "text": self.text,
+            "language": self.language,
+            "topic": self.topic,
+            "confidence": round(self.confidence, 4),
+            "suggestions": self.suggestions,
+            "reply": self.reply.messages,
+            "buttons": [{"title": b.title, "payload": b.payload} for b in self.reply.buttons],
+            "urgent": self.urgent,
+        }
 
 
 def chosen_language(text: str, codes: list[str]) -> str | None:
@@ -79,8 +84,9 @@ def pick_language(det: Detection, current: str | None) -> str:
 class Assistant:
     """Validates input, picks the language, asks Rasa, and turns its output into a Reply."""
 
-    def __init__(self, store: ContentStore, client: RasaClient, detector: LanguageDetector,
-                 region: str, max_chars: int = 1000):
+    def __init__(
+        self, store: ContentStore, client: RasaClient, detector: LanguageDetector, region: str, max_chars: int = 1000
+    ):
         self.store = store
         self.client = client
         self.detector = detector
@@ -95,11 +101,9 @@ class Assistant:
     def unavailable(self, text: str, lang: str) -> Turn:
         """The reply when Rasa or the actions are down: say so and give the numbers."""
         content = self.store.current()
-        return Turn(text, lang, "unavailable", 0.0,
-                    Reply([contacts(content, self.region, lang, "error.unavailable")]))
+        return Turn(text, lang, "unavailable", 0.0, Reply([contacts(content, self.region, lang, "error.unavailable")]))
 
-    async def handle(self, conversation_id: str, text: str, current: str | None = None,
-                     trusted: bool = False) -> Turn:
+    async def handle(self, conversation_id: str, text: str, current: str | None = None, trusted: bool = False) -> Turn:
         """Answer one message; current is the conversation language so far (None at first).
 
         Text starting with "/" reaches Rasa as an intent only if it is a payload our buttons make
@@ -193,5 +197,12 @@ class Assistant:
         if meta is None or not reply.messages:
             return None
         lang = meta.get("set_language") or meta.get("language") or lang
-        return Turn(text, lang, meta.get("topic", ""), float(meta.get("confidence", 0.0)), reply,
-                    list(meta.get("suggestions") or []), bool(meta.get("forget")))
+        return Turn(
+            text,
+            lang,
+            meta.get("topic", ""),
+            float(meta.get("confidence", 0.0)),
+            reply,
+            list(meta.get("suggestions") or []),
+            bool(meta.get("forget")),
+        )

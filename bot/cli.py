@@ -35,7 +35,7 @@ def _render(reply_messages: list[str], buttons: list[tuple[str, str]], choose: s
         lines.append(choose)
         lines.extend(f"  {i}) {title}" for i, (title, _) in enumerate(buttons, 1))
     return "\n\n".join(lines[: len(reply_messages)]) + (
-        "\n" + "\n".join(lines[len(reply_messages):]) if buttons else ""
+        "\n" + "\n".join(lines[len(reply_messages) :]) if buttons else ""
     )
 
 
@@ -139,8 +139,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "purge":
             from bot.storage.purge import purge_main
 
-            return purge_main(settings.storage.database_url, settings.storage.retention_days if args.days is None else args.days,
-                              settings.storage.question_retention_days)
+            return purge_main(
+                settings.storage.database_url,
+                settings.storage.retention_days if args.days is None else args.days,
+                settings.storage.question_retention_days,
+            )
         if args.command == "ask":
             if args.batch:
                 try:

@@ -52,19 +52,29 @@ def category_payload(category: str) -> str:
 
 def content_payloads(content: Content) -> list[str]:
     """Every payload a button made from this content can send (so any replica can decode a long one)."""
-    return [HUMAN_PAYLOAD, MENU_PAYLOAD, PRIVACY_PAYLOAD, LANGUAGE_MENU_PAYLOAD,
-            *(topic_payload(t) for t in content.topic_ids),
-            *(category_payload(c.id) for c in content.menu), *(language_payload(c) for c in content.language_codes),
-            *(category_payload(f"{c.id}{PAGE_MARK}{n}") for c in content.menu
-              for n in range(1, -(-len(c.topics) // MENU_PAGE) + 1)),
-            *(category_payload(f"{PAGE_MARK}{n}") for n in range(1, -(-len(content.menu) // MENU_PAGE) + 1))]
+    return [
+        HUMAN_PAYLOAD,
+        MENU_PAYLOAD,
+        PRIVACY_PAYLOAD,
+        LANGUAGE_MENU_PAYLOAD,
+        *(topic_payload(t) for t in content.topic_ids),
+        *(category_payload(c.id) for c in content.menu),
+        *(language_payload(c) for c in content.language_codes),
+        *(
+            category_payload(f"{c.id}{PAGE_MARK}{n}")
+            for c in content.menu
+            for n in range(1, -(-len(c.topics) // MENU_PAGE) + 1)
+        ),
+        *(category_payload(f"{PAGE_MARK}{n}") for n in range(1, -(-len(content.menu) // MENU_PAGE) + 1)),
+    ]
 
 
 def forget_question(content: Content, lang: str, yes: str = FORGET_ME_PAYLOAD, no: str = MENU_PAYLOAD) -> Reply:
     """Ask before deleting everything stored about the person (yes and no: the buttons' payloads)."""
-    return Reply([content.text(lang, "telegram.forget_confirm")],
-                 [Button(content.text(lang, "telegram.button.yes"), yes),
-                  Button(content.text(lang, "telegram.button.no"), no)])
+    return Reply(
+        [content.text(lang, "telegram.forget_confirm")],
+        [Button(content.text(lang, "telegram.button.yes"), yes), Button(content.text(lang, "telegram.button.no"), no)],
+    )
 
 
 def topic_title(content: Content, region: str, lang: str, topic_id: str) -> str:
@@ -80,7 +90,8 @@ def hotline_lines(content: Content, region: str, lang: str, leave_out: str | Non
     """The region's help lines, one line each, in lang (leave_out: a number said already)."""
     return [
         content.text(lang, "hotline.line", number=h.number, label=h.label.get(lang) or h.label.get("en", ""))
-        for h in content.region(region).hotlines if h.number != leave_out
+        for h in content.region(region).hotlines
+        if h.number != leave_out
     ]
 
 
@@ -102,8 +113,9 @@ def menu_button(content: Content, lang: str) -> Button:
     return Button(content.text(lang, "button.menu"), MENU_PAYLOAD)
 
 
-def topic_reply(content: Content, region: str, lang: str, topic_id: str,
-                today: dt.date | None = None, also: Sequence[str] = ()) -> Reply:
+def topic_reply(
+    content: Content, region: str, lang: str, topic_id: str, today: dt.date | None = None, also: Sequence[str] = ()
+) -> Reply:
     """The curated answer for a topic, with its source, related topics and person offer.
 
     also: other topics the question may have meant, offered first among the topic buttons.
@@ -111,8 +123,10 @@ def topic_reply(content: Content, region: str, lang: str, topic_id: str,
     topic = content.topic(region, topic_id)
     today = today or dt.date.today()
     if topic is None or topic.expired(today) or lang not in topic.translations:
-        return Reply([contacts(content, region, lang, "answer.updating")],
-                     [menu_button(content, lang), person_button(content, lang)])
+        return Reply(
+            [contacts(content, region, lang, "answer.updating")],
+            [menu_button(content, lang), person_button(content, lang)],
+        )
     tr = topic.translations[lang]
     messages = list(tr.messages)
     if topic.sources:
@@ -137,19 +151,21 @@ def menu_reply(content: Content, region: str, lang: str, category: str | None = 
     for cat in content.menu:
         if cat.id == name:
             buttons = [Button(topic_title(content, region, lang, t), topic_payload(t)) for t in cat.topics]
-            return Reply([content.text(lang, f"menu.category.{cat.id}")],
-                         [*_page(content, lang, buttons, cat.id, page), Button(content.text(lang, "button.back"),
-                                                                               MENU_PAYLOAD)])
+            return Reply(
+                [content.text(lang, f"menu.category.{cat.id}")],
+                [*_page(content, lang, buttons, cat.id, page), Button(content.text(lang, "button.back"), MENU_PAYLOAD)],
+            )
     buttons = [Button(content.text(lang, f"menu.category.{c.id}"), category_payload(c.id)) for c in content.menu]
-    return Reply([content.text(lang, "menu.title")], [*_page(content, lang, buttons, "", page),
-                                                     person_button(content, lang)])
+    return Reply(
+        [content.text(lang, "menu.title")], [*_page(content, lang, buttons, "", page), person_button(content, lang)]
+    )
 
 
 def _page(content: Content, lang: str, buttons: list[Button], category: str, page: int) -> list[Button]:
     """One page of buttons, with "More ›" to the next page when there is one (after the last: the first)."""
     pages = max(1, -(-len(buttons) // MENU_PAGE))
     page = page if page <= pages else 1
-    shown = buttons[(page - 1) * MENU_PAGE:page * MENU_PAGE]
+    shown = buttons[(page - 1) * MENU_PAGE : page * MENU_PAGE]
     if page < pages:
         shown.append(Button(content.text(lang, "button.more"), category_payload(f"{category}{PAGE_MARK}{page + 1}")))
     elif pages > 1:
@@ -159,15 +175,17 @@ def _page(content: Content, lang: str, buttons: list[Button], category: str, pag
 
 def language_menu(content: Content, lang: str, string_id: str = "language.menu", **values: object) -> Reply:
     """A message with one button per supported language, each named in its own script."""
-    return Reply([content.text(lang, string_id, **values)],
-                 [Button(x.name, language_payload(x.code)) for x in content.languages])
+    return Reply(
+        [content.text(lang, string_id, **values)], [Button(x.name, language_payload(x.code)) for x in content.languages]
+    )
 
 
 def suggestions_reply(content: Content, region: str, lang: str, topic_ids: list[str]) -> Reply:
     """'Did you mean...?' with the best topics as buttons, or the menu if there are none."""
     if not topic_ids:
-        return Reply([content.text(lang, "fallback.not_understood")],
-                     [menu_button(content, lang), person_button(content, lang)])
+        return Reply(
+            [content.text(lang, "fallback.not_understood")], [menu_button(content, lang), person_button(content, lang)]
+        )
     buttons = [Button(topic_title(content, region, lang, t), topic_payload(t)) for t in topic_ids]
     buttons.append(person_button(content, lang))
     return Reply([content.text(lang, "fallback.did_you_mean")], buttons)

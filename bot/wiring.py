@@ -17,8 +17,9 @@ from bot.settings import REPO, Settings
 
 
 @contextlib.asynccontextmanager
-async def open_assistant(settings: Settings, model: Path | None = None,
-                          database_url: str | None = None) -> AsyncIterator[Assistant]:
+async def open_assistant(
+    settings: Settings, model: Path | None = None, database_url: str | None = None
+) -> AsyncIterator[Assistant]:
     """Start what is needed (training first if the model is missing), and stop it afterwards.
 
     database_url: keep Rasa's conversations in that database (the Telegram bot); None keeps them in
@@ -41,9 +42,12 @@ async def open_assistant(settings: Settings, model: Path | None = None,
     if not url:
         settings.storage.var_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         server = ActionServer(
-            env={"CONTENT_DIR": str(settings.content.dir), "REGION": settings.content.region,
-                 "RETENTION_DAYS": str(settings.storage.retention_days),
-                 "QUESTION_RETENTION_DAYS": str(settings.storage.question_retention_days)},
+            env={
+                "CONTENT_DIR": str(settings.content.dir),
+                "REGION": settings.content.region,
+                "RETENTION_DAYS": str(settings.storage.retention_days),
+                "QUESTION_RETENTION_DAYS": str(settings.storage.question_retention_days),
+            },
             log_path=settings.storage.var_dir / "action-server.log",
         )
         server.start(wait=False)  # it starts on the other core while Rasa loads here

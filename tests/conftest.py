@@ -20,8 +20,12 @@ os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 POSTGRES_ENV = "TEST_POSTGRES_URL"
 # A test that uses one of these fixtures (directly or through another fixture) gets the marker:
 # `make test-fast` (pytest -m "not model") runs without a trained model.
-MARKED_BY_FIXTURE = {"model_path": "model", "postgres_admin": "postgres", "redis_client": "redis",
-                     "chromium": "browser"}
+MARKED_BY_FIXTURE = {
+    "model_path": "model",
+    "postgres_admin": "postgres",
+    "redis_client": "redis",
+    "chromium": "browser",
+}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -30,6 +34,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         for fixture in getattr(item, "fixturenames", ()):
             if fixture in MARKED_BY_FIXTURE:
                 item.add_marker(MARKED_BY_FIXTURE[fixture])
+        callspec = getattr(item, "callspec", None)  # database_url / db_url parametrized over both backends
+        if callspec is not None and "postgresql" in callspec.params.values():
+            item.add_marker("postgres")
 
 
 @pytest.fixture(scope="session")
@@ -52,13 +59,15 @@ def content_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-async def assistant(model_path: Path, content_copy: Path, tmp_path_factory: pytest.TempPathFactory
-                    ) -> AsyncIterator[object]:
+async def assistant(
+    model_path: Path, content_copy: Path, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[object]:
     """The real assistant: trained model, real action server, content from content_copy."""
     from bot.wiring import open_assistant
 
-    settings = Settings.from_env({"CONTENT_DIR": str(content_copy), "REGION": "es-barcelona",
-                                  "VAR_DIR": str(tmp_path_factory.mktemp("var"))})
+    settings = Settings.from_env(
+        {"CONTENT_DIR": str(content_copy), "REGION": "es-barcelona", "VAR_DIR": str(tmp_path_factory.mktemp("var"))}
+    )
     async with open_assistant(settings, model_path) as a:
         yield a
 

@@ -54,8 +54,9 @@ def _answers(port: int) -> bool:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal and /proc are Linux only")
 async def test_the_action_server_listens_locally_and_dies_with_its_parent():
-    parent = subprocess.Popen([sys.executable, "-c", PARENT], cwd=REPO, stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
+    parent = subprocess.Popen(
+        [sys.executable, "-c", PARENT], cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     try:
         assert parent.stdout is not None
         pid, port = map(int, parent.stdout.readline().split())

@@ -36,8 +36,12 @@ def _edit(path: Path, change: Any) -> None:
 
 def _translate_topic(data: dict[str, Any]) -> None:
     english = data["translations"]["en"]
-    data["translations"]["am"] = {"title": english["title"], "status": "machine_translation",
-                                  "source_hash": source_hash(english["messages"]), "messages": english["messages"]}
+    data["translations"]["am"] = {
+        "title": english["title"],
+        "status": "machine_translation",
+        "source_hash": source_hash(english["messages"]),
+        "messages": english["messages"],
+    }
 
 
 def _translate_region(data: dict[str, Any]) -> None:

@@ -22,8 +22,12 @@ from tests.helpers.chat_process import ChatProcess
 def chat(model_path: Path, tmp_path: Path):
     content = tmp_path / "content"
     shutil.copytree(REPO / "content", content)
-    env = {"CONTENT_DIR": str(content), "REGION": "es-barcelona", "VAR_DIR": str(tmp_path / "var"),
-           "TELEGRAM_BOT_TOKEN": ""}
+    env = {
+        "CONTENT_DIR": str(content),
+        "REGION": "es-barcelona",
+        "VAR_DIR": str(tmp_path / "var"),
+        "TELEGRAM_BOT_TOKEN": "",
+    }
     process = ChatProcess(["run"], env, tmp_path / "chat.log")
     try:
         yield process, content
@@ -68,8 +72,9 @@ def test_a_conversation_in_the_terminal(chat):
     # an editor's change is served by the running chat, without a restart
     path = content_dir / "global" / "money.remittances.yml"
     first = _answer(content_dir, "money.remittances", "en")
-    path.write_text(path.read_text(encoding="utf-8").replace(first.split("\n")[0][:40], "EDITED BY AN EDITOR", 1),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(first.split("\n")[0][:40], "EDITED BY AN EDITOR", 1), encoding="utf-8"
+    )
     deadline = time.monotonic() + 30
     while "EDITED BY AN EDITOR" not in (said := process.say(topic_payload("money.remittances"))):
         assert time.monotonic() < deadline, f"the edit was not served: {said}"

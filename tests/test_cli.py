@@ -14,18 +14,36 @@ from bot.content.load import load_content
 from bot.settings import REPO
 
 
-def _bot(args: list[str], env: dict[str, str] | None = None, stdin: str | None = None,
-         timeout: float = 600) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=REPO, capture_output=True, text=True,
-                          input=stdin, timeout=timeout, env={**os.environ, **(env or {})})
+def _bot(
+    args: list[str], env: dict[str, str] | None = None, stdin: str | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def test_ask_batch_prints_one_json_object_per_line_in_order(model_path: Path, tmp_path: Path):
     vague = ["xqzv blorp", "asdkj qwpoe zxcmn", "bla bla", "what about the thing"]
-    questions = ["¿Puedo empadronarme sin contrato de alquiler?", "", "أين أجد طبيبا؟",
-                 "ကလေးကို ကျောင်းအပ်ချင်တယ်", "😀", "Je cherche des cours de catalan",
-                 "ลูกฉันไม่มีเอกสาร เข้าเรียนได้ไหม", "600 000 016 123", "Где я могу найти врача для моего ребёнка?",
-                 "<b>hola</b> *padron* _now_ [x](y)", "I need a doctor for my daughter. " * 310, *vague]
+    questions = [
+        "¿Puedo empadronarme sin contrato de alquiler?",
+        "",
+        "أين أجد طبيبا؟",
+        "ကလေးကို ကျောင်းအပ်ချင်တယ်",
+        "😀",
+        "Je cherche des cours de catalan",
+        "ลูกฉันไม่มีเอกสาร เข้าเรียนได้ไหม",
+        "600 000 016 123",
+        "Где я могу найти врача для моего ребёнка?",
+        "<b>hola</b> *padron* _now_ [x](y)",
+        "I need a doctor for my daughter. " * 310,
+        *vague,
+    ]
     batch = tmp_path / "questions.txt"
     batch.write_text("\n".join(questions) + "\n", encoding="utf-8")
     result = _bot(["ask", "--json", "--batch", str(batch)])
@@ -47,7 +65,7 @@ def test_ask_batch_prints_one_json_object_per_line_in_order(model_path: Path, tm
     assert records[7]["reply"] == [content.text("en", "error.digits_only")]
     assert records[8]["language"] == "en" and all(x.name in records[8]["reply"][0] for x in content.languages)
     assert records[10]["reply"][0] == content.text("en", "error.too_long")
-    fallbacks = [r for r in records[-len(vague):] if r["topic"] == "nlu_fallback"]
+    fallbacks = [r for r in records[-len(vague) :] if r["topic"] == "nlu_fallback"]
     assert fallbacks, "no vague question led to 'did you mean'"
     for r in fallbacks:
         assert r["reply"] == [content.text(r["language"], "fallback.did_you_mean")]
@@ -72,8 +90,9 @@ def test_broken_content_stops_with_file_field_and_fix(tmp_path: Path):
     content = tmp_path / "content"
     shutil.copytree(REPO / "content", content)
     path = content / "es-barcelona" / "health.access.yml"
-    path.write_text(path.read_text(encoding="utf-8").replace("sensitivity:", "sensitivity: maybe #", 1),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("sensitivity:", "sensitivity: maybe #", 1), encoding="utf-8"
+    )
     result = _bot(["train"], env={"CONTENT_DIR": str(content)}, timeout=120)
     assert result.returncode == 2
     assert "es-barcelona/health.access.yml" in result.stderr and "sensitivity" in result.stderr

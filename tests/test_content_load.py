@@ -59,8 +59,9 @@ def test_unknown_status_and_topic_id_are_reported_with_line(content_dir: Path):
     path.write_text(text)
     (content_dir / "global" / "housing.typo.yml").write_text(text.replace("topic: housing.help", "topic: housing.typo"))
     problems = _problems(content_dir)
-    assert any("housing.help.yml:" in p and "translations.en.status" in p and "Unknown status" in p
-               for p in problems), problems
+    assert any(
+        "housing.help.yml:" in p and "translations.en.status" in p and "Unknown status" in p for p in problems
+    ), problems
     assert any("housing.typo.yml" in p and "is not a topic id" in p for p in problems), problems
 
 
@@ -94,21 +95,28 @@ def test_store_picks_up_an_edit_and_refuses_a_broken_one(content_dir: Path):
     text = path.read_text()
     old_title = store.current().topic("global", "community.participation").translations["en"].title
     path.write_text(text.replace(old_title, "Edited title for the test", 1))
-    assert store.current().topic("global", "community.participation").translations["en"].title == \
-        "Edited title for the test"
+    assert (
+        store.current().topic("global", "community.participation").translations["en"].title
+        == "Edited title for the test"
+    )
     path.write_text("topic: [broken")
-    assert store.current().topic("global", "community.participation").translations["en"].title == \
-        "Edited title for the test"
+    assert (
+        store.current().topic("global", "community.participation").translations["en"].title
+        == "Edited title for the test"
+    )
     assert store.last_error is not None and "community.participation.yml" in str(store.last_error)
 
 
-def test_store_refuses_a_translation_whose_phone_number_differs(content_dir: Path,
-                                                                 caplog: pytest.LogCaptureFixture):
+def test_store_refuses_a_translation_whose_phone_number_differs(content_dir: Path, caplog: pytest.LogCaptureFixture):
     """A live edit that only `content check`'s consistency check catches keeps the old content served."""
     store = ContentStore(content_dir, check_every=0)
-    topic = next(t for t in store.current().topics["global"].values()
-                 if "es" in t.translations and re.search(r"\d{3}", " ".join(t.translations["es"].messages))
-                 and re.search(r"\d{3}", " ".join(t.translations["en"].messages)))
+    topic = next(
+        t
+        for t in store.current().topics["global"].values()
+        if "es" in t.translations
+        and re.search(r"\d{3}", " ".join(t.translations["es"].messages))
+        and re.search(r"\d{3}", " ".join(t.translations["en"].messages))
+    )
     number = re.search(r"\d{3,}", " ".join(topic.translations["es"].messages)).group(0)
     served = store.current().topic("global", topic.id).translations["es"].messages
     path = content_dir / "global" / f"{topic.id}.yml"

@@ -48,16 +48,23 @@ def _english_texts(content):
 
 
 def test_every_number_published_is_in_the_brief(content, brief_facts):
-    invented = {(path, fact.shown) for path, text in _english_texts(content)
-                for key, fact in extract_facts(text).items()
-                if key.startswith("number:") and key not in brief_facts}
+    invented = {
+        (path, fact.shown)
+        for path, text in _english_texts(content)
+        for key, fact in extract_facts(text).items()
+        if key.startswith("number:") and key not in brief_facts
+    }
     assert not invented, f"numbers the brief does not give: {sorted(invented)}"
 
 
 def test_every_source_url_is_one_the_brief_lists(content, brief_facts):
-    unknown = {(topic.path, source.url) for topics in content.topics.values() for topic in topics.values()
-               for source in topic.sources
-               if not set(extract_facts(source.url)) <= brief_facts}
+    unknown = {
+        (topic.path, source.url)
+        for topics in content.topics.values()
+        for topic in topics.values()
+        for source in topic.sources
+        if not set(extract_facts(source.url)) <= brief_facts
+    }
     assert not unknown, f"sources the brief does not list: {sorted(unknown)}"
 
 

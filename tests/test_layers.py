@@ -9,8 +9,20 @@ import pytest
 
 from bot.settings import REPO
 
-ENGINE = ("bot.settings", "bot.content", "bot.replies", "bot.assistant", "bot.storage", "bot.handoff",
-          "bot.privacy", "bot.rasa", "bot.detection", "bot.nlu", "bot.wiring", "actions")
+ENGINE = (
+    "bot.settings",
+    "bot.content",
+    "bot.replies",
+    "bot.assistant",
+    "bot.storage",
+    "bot.handoff",
+    "bot.privacy",
+    "bot.rasa",
+    "bot.detection",
+    "bot.nlu",
+    "bot.wiring",
+    "actions",
+)
 TELEGRAM_CORE = ("bot.telegram.core",)
 FEATURES = ("bot.telegram.features", "bot.telegram.handoff")
 EDITORS_TOOLS = ("bot.editorial",)
@@ -78,8 +90,10 @@ def test_serving_never_imports_the_editors_tools():
 
 def _cycles() -> list[list[str]]:
     """Strongly connected components of more than one module (a package's __init__ re-exporting is fine)."""
-    graph = {m: {i for i in deps if i in MODULES and not (MODULES[m].name == "__init__.py" and i.startswith(m + "."))}
-             for m, deps in GRAPH.items()}
+    graph = {
+        m: {i for i in deps if i in MODULES and not (MODULES[m].name == "__init__.py" and i.startswith(m + "."))}
+        for m, deps in GRAPH.items()
+    }
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     stack: list[str] = []

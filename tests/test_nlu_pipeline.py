@@ -39,9 +39,12 @@ def test_pipeline_trains_loads_and_ranks_every_intent(tmp_path, with_encoder):
     from rasa.core.agent import Agent
     from rasa.model_training import train_nlu
 
-    model = train_nlu(str(pipeline_config(tmp_path / "config.yml", with_encoder)),
-                      str(small_training_file(tmp_path / "nlu.yml")), str(tmp_path / "models"),
-                      fixed_model_name="small")
+    model = train_nlu(
+        str(pipeline_config(tmp_path / "config.yml", with_encoder)),
+        str(small_training_file(tmp_path / "nlu.yml")),
+        str(tmp_path / "models"),
+        fixed_model_name="small",
+    )
     assert model and Path(model).exists()
     agent = Agent.load(model)
     parsed = asyncio.run(agent.parse_message("my boss has not paid my salary for two months"))

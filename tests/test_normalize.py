@@ -9,18 +9,21 @@ from bot.nlu.normalize import is_zawgyi, normalize, zawgyi_to_unicode
 from bot.settings import REPO
 
 
-@pytest.mark.parametrize(("written", "folded"), [
-    ("¿Dónde está el MÉDICO?", "¿donde esta el medico?"),
-    ("Ça coûte combien, l'AME ?", "ca coute combien, l ame ?"),
-    ("I don’t have papers", "i dont have papers"),
-    ("pleaseeeee   help", "pleasee help"),
-    ("ทำงาน ๑๖๙๔", "ทำงาน 1694"),  # Thai digits as 0-9; sara am kept whole
-    ("ຂ້ອຍຕ້ອງການທຳງານ ໑໒", "ຂ້ອຍຕ້ອງການທຳງານ 12"),
-    ("ខ្ញុំ​ចង់​ផ្ញើ​លុយ ១២", "ខ្ញុំ​ចង់​ផ្ញើ​លុយ 12"),
-    ("أريد إقامة", "اريد اقامه"),
-    ("مَدْرَسَةٌ", "مدرسه"),
-    ("٣ أشهر", "3 اشهر"),
-])
+@pytest.mark.parametrize(
+    ("written", "folded"),
+    [
+        ("¿Dónde está el MÉDICO?", "¿donde esta el medico?"),
+        ("Ça coûte combien, l'AME ?", "ca coute combien, l ame ?"),
+        ("I don’t have papers", "i dont have papers"),
+        ("pleaseeeee   help", "pleasee help"),
+        ("ทำงาน ๑๖๙๔", "ทำงาน 1694"),  # Thai digits as 0-9; sara am kept whole
+        ("ຂ້ອຍຕ້ອງການທຳງານ ໑໒", "ຂ້ອຍຕ້ອງການທຳງານ 12"),
+        ("ខ្ញុំ​ចង់​ផ្ញើ​លុយ ១២", "ខ្ញុំ​ចង់​ផ្ញើ​លុយ 12"),
+        ("أريد إقامة", "اريد اقامه"),
+        ("مَدْرَسَةٌ", "مدرسه"),
+        ("٣ أشهر", "3 اشهر"),
+    ],
+)
 def test_folds_what_people_type_differently(written, folded):
     assert normalize(written) == folded
 
@@ -31,12 +34,15 @@ def test_never_and_start_stay_apart_in_arabic():
     assert normalize("أبدا") == normalize("ابدا")
 
 
-@pytest.mark.parametrize(("zawgyi", "unicode"), [
-    ("ျမန္မာ", "မြန်မာ"),
-    ("အလုပ္သမား", "အလုပ်သမား"),
-    ("ေဆး႐ုံ", "ဆေးရုံ"),
-    ("ပန္းေရာင္ကတ္ ဘယ္လိုလုပ္ရမလဲ", "ပန်းရောင်ကတ် ဘယ်လိုလုပ်ရမလဲ"),
-])
+@pytest.mark.parametrize(
+    ("zawgyi", "unicode"),
+    [
+        ("ျမန္မာ", "မြန်မာ"),
+        ("အလုပ္သမား", "အလုပ်သမား"),
+        ("ေဆး႐ုံ", "ဆေးရုံ"),
+        ("ပန္းေရာင္ကတ္ ဘယ္လိုလုပ္ရမလဲ", "ပန်းရောင်ကတ် ဘယ်လိုလုပ်ရမလဲ"),
+    ],
+)
 def test_zawgyi_is_detected_and_converted(zawgyi, unicode):
     assert is_zawgyi(zawgyi)
     assert not is_zawgyi(unicode)

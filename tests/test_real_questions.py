@@ -54,8 +54,10 @@ def test_every_language_has_its_real_questions_with_sources():
 
 def test_a_malformed_row_is_named_by_its_line(tmp_path):
     bad = tmp_path / "xx.tsv"
-    bad.write_text("topic\tquestion\tsource_url\nhealth.access\tno source\n"
-                   "not.a.topic\tquestion?\thttps://example.org\n", encoding="utf-8")
+    bad.write_text(
+        "topic\tquestion\tsource_url\nhealth.access\tno source\nnot.a.topic\tquestion?\thttps://example.org\n",
+        encoding="utf-8",
+    )
     with pytest.raises(DataError) as error:
         read_all(tmp_path, known_ids())
     lines = sorted(p.line for p in error.value.problems)
@@ -73,8 +75,9 @@ def jaccard_3grams(a: list[str], b: list[str]) -> np.ndarray:
 
 
 def test_jaccard_finds_a_copied_question():
-    similarity = jaccard_3grams(["how do i register at the town hall?"],
-                                ["how do i register at the town hall", "where is the hospital"])
+    similarity = jaccard_3grams(
+        ["how do i register at the town hall?"], ["how do i register at the town hall", "where is the hospital"]
+    )
     assert similarity[0, 0] >= NEAR_DUPLICATE > similarity[0, 1]
 
 

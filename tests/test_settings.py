@@ -16,9 +16,15 @@ def test_rasa_and_webhook_defaults():
 
 
 def test_several_rasa_urls_and_a_timeout():
-    s = Settings.from_env({"RASA_URL": " http://rasa-1:5005/ , http://rasa-2:5005,", "RASA_TIMEOUT": "2.5",
-                           "RASA_TOKEN": "shared-secret",
-                           "TELEGRAM_WEBHOOK_PORT": "8080", "TELEGRAM_WEBHOOK_LISTEN": "0.0.0.0"})
+    s = Settings.from_env(
+        {
+            "RASA_URL": " http://rasa-1:5005/ , http://rasa-2:5005,",
+            "RASA_TIMEOUT": "2.5",
+            "RASA_TOKEN": "shared-secret",
+            "TELEGRAM_WEBHOOK_PORT": "8080",
+            "TELEGRAM_WEBHOOK_LISTEN": "0.0.0.0",
+        }
+    )
     assert s.rasa.urls == ("http://rasa-1:5005", "http://rasa-2:5005")
     assert s.rasa.timeout == 2.5
     assert (s.telegram.webhook_listen, s.telegram.webhook_port) == ("0.0.0.0", 8080)
@@ -45,13 +51,16 @@ def test_bot_username_for_leaflet_links():
         Settings.from_env({"BOT_USERNAME": "https://t.me/x"})
 
 
-@pytest.mark.parametrize("name, value, message", [
-    ("RETENTION_DAYS", "ninety", "RETENTION_DAYS must be a whole number, not 'ninety'."),
-    ("RETENTION_DAYS", "0", "RETENTION_DAYS must be at least 1."),
-    ("MAX_MESSAGE_CHARS", "10", "MAX_MESSAGE_CHARS must be at least 50."),
-    ("RASA_TIMEOUT", "soon", "RASA_TIMEOUT must be a number of seconds, not 'soon'."),
-    ("RASA_TIMEOUT", "-1", "RASA_TIMEOUT must be more than 0 seconds."),
-])
+@pytest.mark.parametrize(
+    "name, value, message",
+    [
+        ("RETENTION_DAYS", "ninety", "RETENTION_DAYS must be a whole number, not 'ninety'."),
+        ("RETENTION_DAYS", "0", "RETENTION_DAYS must be at least 1."),
+        ("MAX_MESSAGE_CHARS", "10", "MAX_MESSAGE_CHARS must be at least 50."),
+        ("RASA_TIMEOUT", "soon", "RASA_TIMEOUT must be a number of seconds, not 'soon'."),
+        ("RASA_TIMEOUT", "-1", "RASA_TIMEOUT must be more than 0 seconds."),
+    ],
+)
 def test_bad_numbers_say_what_is_expected(name: str, value: str, message: str):
     with pytest.raises(SettingsError) as caught:
         Settings.from_env({name: value})
@@ -60,7 +69,11 @@ def test_bad_numbers_say_what_is_expected(name: str, value: str, message: str):
 
 def test_unset_numbers_take_their_defaults():
     settings = Settings.from_env({})
-    assert (settings.storage.retention_days, settings.content.max_message_chars, settings.rasa.timeout) == (90, 1000, 10.0)
+    assert (settings.storage.retention_days, settings.content.max_message_chars, settings.rasa.timeout) == (
+        90,
+        1000,
+        10.0,
+    )
 
 
 def test_each_tool_reads_only_its_section():

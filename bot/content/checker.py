@@ -18,8 +18,7 @@ class Checker:
         """The path as shown to editors (from the content folder's parent)."""
         return str(path.relative_to(self.dir.parent)) if path.is_relative_to(self.dir.parent) else str(path)
 
-    def add(self, doc: YamlDoc, keys: tuple[str | int, ...], message: str, fix: str,
-            severity: str = "error") -> None:
+    def add(self, doc: YamlDoc, keys: tuple[str | int, ...], message: str, fix: str, severity: str = "error") -> None:
         """Record a problem at keys (the field's path) in doc."""
         field = ".".join(str(k) for k in keys)
         self.problems.append(Problem(self.rel(doc.path), field, message, fix, doc.line(*keys), severity))

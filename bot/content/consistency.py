@@ -23,13 +23,24 @@ def fact_problems(topic: Topic, lines: LineFinder) -> list[Problem]:
         line = lines(topic.path, *keys)
         diff = compare(reference, facts_of([tr.title, *tr.messages]))
         for fact in diff.missing:
-            problems.append(Problem(
-                topic.path, ".".join(keys), f"The {lang} translation lacks {fact.shown}, which the English text has.",
-                f"Write {fact.shown} in the {lang} text exactly as in English.", line))
+            problems.append(
+                Problem(
+                    topic.path,
+                    ".".join(keys),
+                    f"The {lang} translation lacks {fact.shown}, which the English text has.",
+                    f"Write {fact.shown} in the {lang} text exactly as in English.",
+                    line,
+                )
+            )
         for fact in diff.extra:
-            problems.append(Problem(
-                topic.path, ".".join(keys),
-                f"The {lang} translation has {fact.shown}, which the English text does not have.",
-                f"Compare with the English text: correct or remove {fact.shown} in {lang} "
-                "(or add it to every language if English lacks it).", line))
+            problems.append(
+                Problem(
+                    topic.path,
+                    ".".join(keys),
+                    f"The {lang} translation has {fact.shown}, which the English text does not have.",
+                    f"Compare with the English text: correct or remove {fact.shown} in {lang} "
+                    "(or add it to every language if English lacks it).",
+                    line,
+                )
+            )
     return problems

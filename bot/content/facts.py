@@ -91,5 +91,7 @@ class Difference:
 
 def compare(reference: dict[str, Fact], translation: dict[str, Fact]) -> Difference:
     """What a translation lacks or adds compared with the reference (English)."""
-    return Difference([f for k, f in reference.items() if k not in translation],
-                      [f for k, f in translation.items() if k not in reference])
+    return Difference(
+        [f for k, f in reference.items() if k not in translation],
+        [f for k, f in translation.items() if k not in reference],
+    )

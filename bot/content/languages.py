@@ -25,8 +25,15 @@ def load_languages(content_dir: Path) -> list[Language]:
     entries = (doc.data or {}).get("languages") if isinstance(doc.data, dict) else None
     if not isinstance(entries, list) or not entries:
         raise DataError(
-            [Problem(str(path), "languages", "No language list found.",
-                     "Add 'languages:' with one line per language.", doc.line())]
+            [
+                Problem(
+                    str(path),
+                    "languages",
+                    "No language list found.",
+                    "Add 'languages:' with one line per language.",
+                    doc.line(),
+                )
+            ]
         )
     problems: list[Problem] = []
     result: list[Language] = []
@@ -35,22 +42,38 @@ def load_languages(content_dir: Path) -> list[Language]:
             isinstance(entry.get(k), str) and entry.get(k) for k in ("code", "name", "script")
         ):
             problems.append(
-                Problem(str(path), f"languages[{i}]", "A language needs code, name and script.",
-                        "Write it like {code: en, name: English, direction: ltr, script: Latin}.",
-                        doc.line("languages", i))
+                Problem(
+                    str(path),
+                    f"languages[{i}]",
+                    "A language needs code, name and script.",
+                    "Write it like {code: en, name: English, direction: ltr, script: Latin}.",
+                    doc.line("languages", i),
+                )
             )
             continue
         direction = entry.get("direction", "ltr")
         if direction not in ("ltr", "rtl"):
             problems.append(
-                Problem(str(path), f"languages[{i}].direction", f"Unknown direction {direction!r}.",
-                        "Use ltr or rtl.", doc.line("languages", i))
+                Problem(
+                    str(path),
+                    f"languages[{i}].direction",
+                    f"Unknown direction {direction!r}.",
+                    "Use ltr or rtl.",
+                    doc.line("languages", i),
+                )
             )
         result.append(Language(entry["code"], entry["name"], direction, entry["script"]))
     codes = [lang.code for lang in result]
     if len(set(codes)) != len(codes):
-        problems.append(Problem(str(path), "languages", "A language code appears twice.",
-                                "Keep one line per language.", doc.line("languages")))
+        problems.append(
+            Problem(
+                str(path),
+                "languages",
+                "A language code appears twice.",
+                "Keep one line per language.",
+                doc.line("languages"),
+            )
+        )
     if problems:
         raise DataError(problems)
     return result

@@ -42,57 +42,112 @@ class LeafletSpec:
         return template.format(**values)
 
 
-def _topic_problems(doc: YamlDoc, shown: str, content: Content, raw: object) -> tuple[dict[str, tuple[str, ...]],
-                                                                                       list[Problem]]:
+def _topic_problems(
+    doc: YamlDoc, shown: str, content: Content, raw: object
+) -> tuple[dict[str, tuple[str, ...]], list[Problem]]:
     problems: list[Problem] = []
     topics: dict[str, tuple[str, ...]] = {}
     if not isinstance(raw, dict):
-        return {}, [Problem(shown, "topics", "No 'topics:' list per region found.",
-                            "Write topics: with one line per region, e.g. th: [work.rights, health.access].",
-                            doc.line("topics"))]
+        return {}, [
+            Problem(
+                shown,
+                "topics",
+                "No 'topics:' list per region found.",
+                "Write topics: with one line per region, e.g. th: [work.rights, health.access].",
+                doc.line("topics"),
+            )
+        ]
     for region, ids in raw.items():
         if region not in content.regions:
-            problems.append(Problem(shown, f"topics.{region}", f"{region!r} is not a region pack.",
-                                    f"Use one of: {', '.join(sorted(content.regions))}.", doc.line("topics", region)))
+            problems.append(
+                Problem(
+                    shown,
+                    f"topics.{region}",
+                    f"{region!r} is not a region pack.",
+                    f"Use one of: {', '.join(sorted(content.regions))}.",
+                    doc.line("topics", region),
+                )
+            )
             continue
         if not isinstance(ids, list) or not all(isinstance(t, str) for t in ids):
-            problems.append(Problem(shown, f"topics.{region}", "The topics must be a list of topic ids.",
-                                    f"Write {region}: [work.rights, health.access].", doc.line("topics", region)))
+            problems.append(
+                Problem(
+                    shown,
+                    f"topics.{region}",
+                    "The topics must be a list of topic ids.",
+                    f"Write {region}: [work.rights, health.access].",
+                    doc.line("topics", region),
+                )
+            )
             continue
         for i, topic_id in enumerate(ids):
             if topic_id not in content.topic_ids:
-                problems.append(Problem(shown, f"topics.{region}.{i}", f"{topic_id!r} is not a topic id.",
-                                        "Use ids from content/topics.yml.", doc.line("topics", region, i)))
+                problems.append(
+                    Problem(
+                        shown,
+                        f"topics.{region}.{i}",
+                        f"{topic_id!r} is not a topic id.",
+                        "Use ids from content/topics.yml.",
+                        doc.line("topics", region, i),
+                    )
+                )
         topics[region] = tuple(t for t in ids if t in content.topic_ids)
     return topics, problems
 
 
-def _label_problems(doc: YamlDoc, shown: str, content: Content, raw: object) -> tuple[dict[str, dict[str, str]],
-                                                                                       list[Problem]]:
+def _label_problems(
+    doc: YamlDoc, shown: str, content: Content, raw: object
+) -> tuple[dict[str, dict[str, str]], list[Problem]]:
     if not isinstance(raw, dict):
-        return {}, [Problem(shown, "labels", "No 'labels:' per language found.",
-                            "Write labels: with one block per language (see the English one).", doc.line("labels"))]
+        return {}, [
+            Problem(
+                shown,
+                "labels",
+                "No 'labels:' per language found.",
+                "Write labels: with one block per language (see the English one).",
+                doc.line("labels"),
+            )
+        ]
     problems: list[Problem] = []
     labels: dict[str, dict[str, str]] = {}
     for lang in content.language_codes:
         block = raw.get(lang)
         if not isinstance(block, dict):
-            problems.append(Problem(shown, f"labels.{lang}", f"The {lang} labels are missing.",
-                                    f"Copy the en block, rename it {lang}: and translate it.", doc.line("labels")))
+            problems.append(
+                Problem(
+                    shown,
+                    f"labels.{lang}",
+                    f"The {lang} labels are missing.",
+                    f"Copy the en block, rename it {lang}: and translate it.",
+                    doc.line("labels"),
+                )
+            )
             continue
         labels[lang] = {k: v for k, v in block.items() if isinstance(v, str)}
         for label_id, needed in LABELS.items():
             text = labels[lang].get(label_id)
             where = doc.line("labels", lang, label_id)
             if not text:
-                problems.append(Problem(shown, f"labels.{lang}.{label_id}",
-                                        f"The {lang} label {label_id!r} is missing.",
-                                        f"Add {label_id}: with the {lang} text (see the en block).", where))
+                problems.append(
+                    Problem(
+                        shown,
+                        f"labels.{lang}.{label_id}",
+                        f"The {lang} label {label_id!r} is missing.",
+                        f"Add {label_id}: with the {lang} text (see the en block).",
+                        where,
+                    )
+                )
             elif placeholders(text) != needed:
                 names = ", ".join("{" + n + "}" for n in sorted(needed)) or "none"
-                problems.append(Problem(shown, f"labels.{lang}.{label_id}",
-                                        f"The {lang} label {label_id!r} has the wrong {{names}}.",
-                                        f"Keep exactly these, unchanged: {names}.", where))
+                problems.append(
+                    Problem(
+                        shown,
+                        f"labels.{lang}.{label_id}",
+                        f"The {lang} label {label_id!r} has the wrong {{names}}.",
+                        f"Keep exactly these, unchanged: {names}.",
+                        where,
+                    )
+                )
     return labels, problems
 
 
@@ -101,8 +156,11 @@ def load_spec(content_dir: Path, content: Content) -> tuple[LeafletSpec, list[Pr
     path = content_dir / LEAFLET_FILE
     shown = str(path.relative_to(content_dir.parent)) if content_dir.parent in path.parents else str(path)
     if not path.is_file():
-        return LeafletSpec({}, {}), [Problem(shown, "", "The leaflet file is missing.",
-                                             "Create it with topics: and labels: (see docs/editors.md).")]
+        return LeafletSpec({}, {}), [
+            Problem(
+                shown, "", "The leaflet file is missing.", "Create it with topics: and labels: (see docs/editors.md)."
+            )
+        ]
     try:
         doc = read_yaml(path, shown)
     except DataError as exc:

@@ -6,30 +6,22 @@ import datetime as dt
 import hashlib
 import re
 from pathlib import Path
-from typing import Any
 
 from bot.content.checker import Checker
 from bot.content.languages import load_languages
 from bot.content.model import (
     GLOBAL,
-    MESSAGE_HARD_LIMIT,
-    MESSAGE_SOFT_LIMIT,
-    SENSITIVITIES,
-    SOURCE_HASH_LENGTH,
-    STATUSES,
     Content,
     Hotline,
     Region,
-    Source,
     Topic,
-    Translation,
 )
 from bot.content.strings import load_menu, load_ui, load_urgent
+from bot.content.topic_file import load_topic
 from bot.content.yamlfile import DataError, Problem, YamlDoc, read_yaml
 
 REGION_FILE = "region.yml"
 _REGION_ID = re.compile(r"^[a-z]{2,3}(-[a-z0-9]+)*$|^global$")
-_SOURCE_HASH = re.compile(rf"[0-9a-f]{{{SOURCE_HASH_LENGTH}}}")
 
 
 def content_files(content_dir: Path) -> list[Path]:
@@ -46,136 +38,6 @@ def fingerprint(content_dir: Path) -> str:
     return h.hexdigest()
 
 
-def _as_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
-
-
-def _date_text(value: Any) -> str:
-    return value.isoformat() if isinstance(value, dt.date) else str(value or "")
-
-
-def _is_month_or_date(value: Any) -> bool:
-    return isinstance(value, dt.date) or bool(
-        isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", value)
-    )
-
-
-def _load_topic(ck: Checker, doc: YamlDoc, region: str, topic_ids: list[str],
-                langs: list[str]) -> Topic | None:
-    d = doc.data
-    if not isinstance(d, dict):
-        ck.add(doc, (), "The file is not a topic.", "Start it with 'topic: <topic id>' (see docs/content-format.md).")
-        return None
-    tid = d.get("topic")
-    if tid != doc.path.stem:
-        ck.add(doc, ("topic",), f"topic is {tid!r} but the file is named {doc.path.name}.",
-               f"Write 'topic: {doc.path.stem}' or rename the file.")
-        return None
-    if tid not in topic_ids:
-        ck.add(doc, ("topic",), f"{tid!r} is not a topic id of content/topics.yml.",
-               "Use one of the ids in content/topics.yml, or add the topic there first.")
-        return None
-    sensitivity = d.get("sensitivity", "auto")
-    if sensitivity not in SENSITIVITIES:
-        ck.add(doc, ("sensitivity",), f"Unknown sensitivity {sensitivity!r}.", "Use auto or offer_person.")
-    related = d.get("related") or []
-    if not isinstance(related, list):
-        ck.add(doc, ("related",), "related must be a list.", "Write related: [topic.id, other.id].")
-        related = []
-    for i, r in enumerate(related):
-        if r not in topic_ids or r == tid:
-            ck.add(doc, ("related", i), f"{r!r} is not another topic id.", "Use ids from content/topics.yml.")
-    valid_until = None
-    if d.get("valid_until") is not None:
-        valid_until = _as_date(d["valid_until"])
-        if valid_until is None:
-            ck.add(doc, ("valid_until",), "valid_until is not a date.", "Write it as YYYY-MM-DD.")
-    sources = []
-    raw_sources = d.get("sources")
-    if not isinstance(raw_sources, list) or not raw_sources:
-        ck.add(doc, ("sources",), "Every answer needs at least one source.",
-               "Add sources: with the url and the month you checked it (checked: \"2026-11\").")
-        raw_sources = []
-    for i, s in enumerate(raw_sources):
-        if not isinstance(s, dict) or not str(s.get("url", "")).startswith(("http://", "https://")):
-            ck.add(doc, ("sources", i), "A source needs a url starting with http:// or https://.",
-                   "Write - url: https://... with checked: \"YYYY-MM\".")
-            continue
-        if not _is_month_or_date(s.get("checked")):
-            ck.add(doc, ("sources", i, "checked"), "The source has no date when it was checked.",
-                   "Add checked: \"YYYY-MM\" (or a full date).")
-        if s.get("date") is not None and not _is_month_or_date(s.get("date")):
-            ck.add(doc, ("sources", i, "date"), "The page date is not a date.", "Write YYYY-MM-DD or \"YYYY-MM\".")
-        sources.append(Source(str(s["url"]), _date_text(s.get("checked")), _date_text(s.get("date"))))
-    translations: dict[str, Translation] = {}
-    raw_tr = d.get("translations")
-    if not isinstance(raw_tr, dict):
-        ck.add(doc, ("translations",), "No translations found.", "Add translations: with one block per language.")
-        raw_tr = {}
-    for lang in langs:
-        if lang not in raw_tr:
-            ck.add(doc, ("translations",), f"The {lang} translation is missing.",
-                   f"Add a '{lang}:' block under translations (status: draft is fine).")
-    for lang, tr in raw_tr.items():
-        if lang not in langs:
-            ck.add(doc, ("translations", lang), f"{lang!r} is not a language of content/languages.yml.",
-                   "Fix the language code or add the language there.")
-            continue
-        t = _load_translation(ck, doc, lang, tr)
-        if t:
-            translations[lang] = t
-    return Topic(tid, region, sensitivity, tuple(related), tuple(sources), translations,
-                 valid_until, ck.rel(doc.path))
-
-
-def _load_translation(ck: Checker, doc: YamlDoc, lang: str, tr: Any) -> Translation | None:
-    keys: tuple[str | int, ...] = ("translations", lang)
-    if not isinstance(tr, dict):
-        ck.add(doc, keys, "A translation needs title, status and messages.", "See docs/content-format.md.")
-        return None
-    ok = True
-    if not isinstance(tr.get("title"), str) or not tr["title"].strip():
-        ck.add(doc, keys + ("title",), "The title is missing.", "Add a short title.")
-        ok = False
-    status = tr.get("status")
-    if status not in STATUSES:
-        ck.add(doc, keys + ("status",), f"Unknown status {status!r}.", "Use draft, machine_translation or reviewed.")
-        ok = False
-    if status == "reviewed" and _as_date(tr.get("reviewed")) is None:
-        ck.add(doc, keys + ("reviewed",), "A reviewed translation needs the review date.",
-               "Add reviewed: YYYY-MM-DD.")
-    msgs = tr.get("messages")
-    if not isinstance(msgs, list) or not msgs or not all(isinstance(m, str) and m.strip() for m in msgs):
-        ck.add(doc, keys + ("messages",), "messages must be a list of one or more texts.",
-               "Write messages: and then each message as '- text'.")
-        return None
-    for i, m in enumerate(msgs):
-        if len(m) > MESSAGE_HARD_LIMIT:
-            ck.add(doc, keys + ("messages", i),
-                   f"Message is {len(m)} characters; Telegram allows {MESSAGE_HARD_LIMIT}.",
-                   "Split it into shorter messages.")
-            ok = False
-        elif len(m) > MESSAGE_SOFT_LIMIT:
-            ck.add(doc, keys + ("messages", i), f"Message is {len(m)} characters (aim for under {MESSAGE_SOFT_LIMIT}).",
-                   "Shorten it or split it in two.", "warning")
-    recorded = tr.get("source_hash")
-    if recorded is not None and not (isinstance(recorded, str) and _SOURCE_HASH.fullmatch(recorded)):
-        ck.add(doc, keys + ("source_hash",), f"source_hash must be {SOURCE_HASH_LENGTH} hexadecimal characters.",
-               "Delete the line, or run: python -m bot content stamp (after checking the translation).", "warning")
-        recorded = None
-    if not ok:
-        return None
-    return Translation(tr["title"].strip(), tuple(m.strip() for m in msgs), str(status),
-                       _date_text(tr.get("reviewed")), recorded or "")
-
-
 def _load_region(ck: Checker, doc: YamlDoc, region: str, langs: list[str]) -> Region | None:
     d = doc.data
     if not isinstance(d, dict) or d.get("region") != region:
@@ -184,13 +46,21 @@ def _load_region(ck: Checker, doc: YamlDoc, region: str, langs: list[str]) -> Re
     hotlines = []
     for i, h in enumerate(d.get("hotlines") or []):
         if not isinstance(h, dict) or not isinstance(h.get("number"), str) or not isinstance(h.get("label"), dict):
-            ck.add(doc, ("hotlines", i), "A hotline needs a number (in quotes) and a label per language.",
-                   'Write - number: "112" with label: {en: ..., es: ...}.')
+            ck.add(
+                doc,
+                ("hotlines", i),
+                "A hotline needs a number (in quotes) and a label per language.",
+                'Write - number: "112" with label: {en: ..., es: ...}.',
+            )
             continue
         for lang in langs:
             if not h["label"].get(lang):
-                ck.add(doc, ("hotlines", i, "label"), f"The {lang} label of {h['number']} is missing.",
-                       f"Add {lang}: ... to the label.")
+                ck.add(
+                    doc,
+                    ("hotlines", i, "label"),
+                    f"The {lang} label of {h['number']} is missing.",
+                    f"Add {lang}: ... to the label.",
+                )
         hotlines.append(Hotline(h["number"], dict(h["label"])))
     raw_name = d.get("name")
     name: dict[str, str] = dict(raw_name) if isinstance(raw_name, dict) else {}
@@ -232,8 +102,14 @@ def check_content(content_dir: Path, today: dt.date | None = None) -> tuple[Cont
             continue
         region_doc = ck.read(region_dir / REGION_FILE) if (region_dir / REGION_FILE).exists() else None
         if region_doc is None:
-            ck.problems.append(Problem(ck.rel(region_dir / REGION_FILE), "", "The region file is missing.",
-                                       "Add region.yml with region, name, emergency and hotlines."))
+            ck.problems.append(
+                Problem(
+                    ck.rel(region_dir / REGION_FILE),
+                    "",
+                    "The region file is missing.",
+                    "Add region.yml with region, name, emergency and hotlines.",
+                )
+            )
         else:
             reg = _load_region(ck, region_doc, region, langs)
             if reg:
@@ -243,25 +119,55 @@ def check_content(content_dir: Path, today: dt.date | None = None) -> tuple[Cont
             if path.name == REGION_FILE:
                 continue
             doc = ck.read(path)
-            topic = _load_topic(ck, doc, region, topic_ids, langs) if doc else None
+            topic = load_topic(ck, doc, region, topic_ids, langs) if doc else None
             if topic:
                 topics[region][topic.id] = topic
     if GLOBAL not in topics:
-        ck.problems.append(Problem("content/global", "", "The global pack is missing.",
-                                   "Create content/global/ with region.yml and one file per topic."))
+        ck.problems.append(
+            Problem(
+                "content/global",
+                "",
+                "The global pack is missing.",
+                "Create content/global/ with region.yml and one file per topic.",
+            )
+        )
     else:
         for tid in topic_ids:
             if tid not in topics[GLOBAL]:
-                ck.problems.append(Problem(f"content/global/{tid}.yml", "", f"No general answer for {tid}.",
-                                           "Write the file (see docs/content-format.md)."))
+                ck.problems.append(
+                    Problem(
+                        f"content/global/{tid}.yml",
+                        "",
+                        f"No general answer for {tid}.",
+                        "Write the file (see docs/content-format.md).",
+                    )
+                )
     for by_id in topics.values():
         for topic in by_id.values():
             if topic.expired(today):
-                ck.problems.append(Problem(topic.path, "valid_until", f"Expired on {topic.valid_until}; not served.",
-                                           "Check the facts, update them and move valid_until.", None, "warning"))
+                ck.problems.append(
+                    Problem(
+                        topic.path,
+                        "valid_until",
+                        f"Expired on {topic.valid_until}; not served.",
+                        "Check the facts, update them and move valid_until.",
+                        None,
+                        "warning",
+                    )
+                )
     ui = load_ui(ck, langs)
     menu = load_menu(ck, topic_ids)
     urgent = load_urgent(ck, topic_ids, langs)
-    content = Content(languages, topic_ids, conversation, regions, topics, ui, menu,
-                      fingerprint(content_dir), [str(p) for p in ck.problems], urgent)
+    content = Content(
+        languages,
+        topic_ids,
+        conversation,
+        regions,
+        topics,
+        ui,
+        menu,
+        fingerprint(content_dir),
+        [str(p) for p in ck.problems],
+        urgent,
+    )
     return content, ck.problems

@@ -113,9 +113,7 @@ class Content:
 
     def topic(self, region: str, topic_id: str) -> Topic | None:
         """The region's answer for a topic, else the global one."""
-        return self.topics.get(region, {}).get(topic_id) or self.topics.get(GLOBAL, {}).get(
-            topic_id
-        )
+        return self.topics.get(region, {}).get(topic_id) or self.topics.get(GLOBAL, {}).get(topic_id)
 
     def region(self, region: str) -> Region:
         """The region pack's hotlines; unknown regions get the global pack."""

@@ -29,10 +29,15 @@ def stale_problems(topic: Topic, lines: LineFinder) -> list[Problem]:
     for lang in topic.translations:
         if is_stale(topic, lang):
             keys = ("translations", lang, "source_hash")
-            problems.append(Problem(
-                topic.path, ".".join(keys),
-                f"Stale: the English text changed after the {lang} translation was made.",
-                f"Update the {lang} messages to match the English ones, then run: "
-                f"python -m bot content stamp --lang {lang} --topic {topic.id}",
-                lines(topic.path, *keys), "warning"))
+            problems.append(
+                Problem(
+                    topic.path,
+                    ".".join(keys),
+                    f"Stale: the English text changed after the {lang} translation was made.",
+                    f"Update the {lang} messages to match the English ones, then run: "
+                    f"python -m bot content stamp --lang {lang} --topic {topic.id}",
+                    lines(topic.path, *keys),
+                    "warning",
+                )
+            )
     return problems

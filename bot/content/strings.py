@@ -18,8 +18,14 @@ def load_ui(ck: Checker, langs: list[str]) -> dict[str, dict[str, str]]:
     for lang in langs:
         path = ck.dir / "ui" / f"{lang}.yml"
         if not path.exists():
-            ck.problems.append(Problem(ck.rel(path), "", f"UI strings for {lang} are missing.",
-                                       "Copy content/ui/en.yml to this name and translate it."))
+            ck.problems.append(
+                Problem(
+                    ck.rel(path),
+                    "",
+                    f"UI strings for {lang} are missing.",
+                    "Copy content/ui/en.yml to this name and translate it.",
+                )
+            )
             continue
         doc = ck.read(path)
         if doc is None:
@@ -34,8 +40,13 @@ def load_ui(ck: Checker, langs: list[str]) -> dict[str, dict[str, str]]:
             if sid not in strings:
                 ck.add(docs[lang], (), f"String {sid!r} is missing.", f"Add {sid}: with the {lang} text (see en.yml).")
             elif placeholders(strings[sid]) != placeholders(text):
-                ck.add(docs[lang], (sid,), f"String {sid!r} has placeholders {sorted(placeholders(strings[sid]))}, "
-                       f"English has {sorted(placeholders(text))}.", "Keep the {names} exactly as in en.yml.")
+                ck.add(
+                    docs[lang],
+                    (sid,),
+                    f"String {sid!r} has placeholders {sorted(placeholders(strings[sid]))}, "
+                    f"English has {sorted(placeholders(text))}.",
+                    "Keep the {names} exactly as in en.yml.",
+                )
     return ui
 
 
@@ -58,12 +69,17 @@ def load_menu(ck: Checker, topic_ids: list[str]) -> list[MenuCategory]:
             ck.add(doc, ("categories", i), "A category needs an id and topics.", "See content/menu.yml.")
             continue
         if not re.fullmatch(r"[a-z][a-z0-9_]*", c["id"]):
-            ck.add(doc, ("categories", i, "id"), f"{c['id']!r} is not a usable category id.",
-                   "Use lower-case letters, digits and _ only, e.g. papers or daily_life.")
+            ck.add(
+                doc,
+                ("categories", i, "id"),
+                f"{c['id']!r} is not a usable category id.",
+                "Use lower-case letters, digits and _ only, e.g. papers or daily_life.",
+            )
         for j, t in enumerate(c.get("topics") or []):
             if t not in topic_ids:
-                ck.add(doc, ("categories", i, "topics", j), f"{t!r} is not a topic id.",
-                       "Use ids from content/topics.yml.")
+                ck.add(
+                    doc, ("categories", i, "topics", j), f"{t!r} is not a topic id.", "Use ids from content/topics.yml."
+                )
         cats.append(MenuCategory(c["id"], tuple(c.get("topics") or [])))
     return cats
 
@@ -74,5 +90,6 @@ def load_urgent(ck: Checker, topic_ids: list[str], langs: list[str]) -> dict[str
     doc = ck.read(path) if path.exists() else None
     if doc is None:
         return {}
-    return parse_urgent(doc.data, topic_ids, langs,
-                        lambda keys, message, fix, severity: ck.add(doc, keys, message, fix, severity))
+    return parse_urgent(
+        doc.data, topic_ids, langs, lambda keys, message, fix, severity: ck.add(doc, keys, message, fix, severity)
+    )

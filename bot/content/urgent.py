@@ -96,29 +96,32 @@ def urgent_topic(rules: UrgentRules, text: str, prefer: str | None = None) -> st
     return None
 
 
-def parse_urgent(data: Any, topic_ids: list[str], langs: list[str],
-                 report: Report) -> dict[str, dict[str, tuple[str, ...]]]:
+def parse_urgent(
+    data: Any, topic_ids: list[str], langs: list[str], report: Report
+) -> dict[str, dict[str, tuple[str, ...]]]:
     """The rules in content/urgent.yml's data; every problem is reported, what is usable is kept."""
     rules: dict[str, dict[str, tuple[str, ...]]] = {}
     if data is None:
         return rules
     if not isinstance(data, dict):
-        report((), "The file must map topic ids to languages to lists of signals.",
-               "See docs/content-format.md, 'Urgent signals'.", "error")
+        report(
+            (),
+            "The file must map topic ids to languages to lists of signals.",
+            "See docs/content-format.md, 'Urgent signals'.",
+            "error",
+        )
         return rules
     for topic, by_lang in data.items():
         if topic not in topic_ids:
             report((topic,), f"{topic!r} is not a topic id.", "Use ids from content/topics.yml.", "error")
             continue
         if not isinstance(by_lang, dict):
-            report((topic,), "A topic needs one list of signals per language.", "Write en: [...], es: [...].",
-                   "error")
+            report((topic,), "A topic needs one list of signals per language.", "Write en: [...], es: [...].", "error")
             continue
         rules[topic] = {}
         for lang, signals in by_lang.items():
             if lang not in langs:
-                report((topic, lang), f"{lang!r} is not a language in languages.yml.", "Use a language code.",
-                       "error")
+                report((topic, lang), f"{lang!r} is not a language in languages.yml.", "Use a language code.", "error")
                 continue
             if not isinstance(signals, list) or not all(isinstance(s, str) and s.strip() for s in signals):
                 report((topic, lang), "Signals must be a list of texts.", 'Write - "locked me in" lines.', "error")
@@ -126,6 +129,10 @@ def parse_urgent(data: Any, topic_ids: list[str], langs: list[str],
             rules[topic][lang] = tuple(signals)
         for lang in langs:
             if lang not in by_lang:
-                report((topic,), f"No signals in {lang}: urgent messages in {lang} are not recognised.",
-                       f"Add {lang}: with signals in that language.", "warning")
+                report(
+                    (topic,),
+                    f"No signals in {lang}: urgent messages in {lang} are not recognised.",
+                    f"Add {lang}: with signals in that language.",
+                    "warning",
+                )
     return rules

@@ -91,9 +91,7 @@ def read_yaml(path: Path, shown_as: str | None = None) -> YamlDoc:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise DataError(
-            [Problem(name, "", "The file is not UTF-8 text.", "Save it as UTF-8.")]
-        ) from None
+        raise DataError([Problem(name, "", "The file is not UTF-8 text.", "Save it as UTF-8.")]) from None
     try:
         root = yaml.compose(text, Loader=_LOADER)
         data = _construct(root)
@@ -107,8 +105,7 @@ def read_yaml(path: Path, shown_as: str | None = None) -> YamlDoc:
                     name,
                     "",
                     f"This is not valid YAML ({problem}).",
-                    "Check indentation and quote texts that contain ': ' or start "
-                    "with a special character.",
+                    "Check indentation and quote texts that contain ': ' or start with a special character.",
                     line,
                 )
             ]

@@ -121,8 +121,13 @@ class LanguageDetector:
         """
         if not words:
             return {c: 1 / len(codes) for c in codes}
-        logs = {c: sum(math.log((self.counts[c][w] + SMOOTHING) / (self.totals[c] + SMOOTHING * self.vocabulary_size))
-                       for w in words) for c in codes}
+        logs = {
+            c: sum(
+                math.log((self.counts[c][w] + SMOOTHING) / (self.totals[c] + SMOOTHING * self.vocabulary_size))
+                for w in words
+            )
+            for c in codes
+        }
         top = max(logs.values())
         odds = {c: math.exp(v - top) for c, v in logs.items()}
         total = sum(odds.values())
@@ -131,10 +136,7 @@ class LanguageDetector:
     def _vocab_scores(self, words: list[str], codes: list[str]) -> dict[str, float]:
         if not words:
             return {c: 0.0 for c in codes}
-        return {
-            c: sum(1.0 / self.word_langs[w] for w in words if w in self.vocab[c]) / len(words)
-            for c in codes
-        }
+        return {c: sum(1.0 / self.word_langs[w] for w in words if w in self.vocab[c]) / len(words) for c in codes}
 
     def detect(self, text: str) -> Detection:
         """Guess the message's language among the supported ones."""
@@ -173,5 +175,7 @@ class LanguageDetector:
 def _combine(lingua: dict[str, float], words: dict[str, float], candidates: list[str]) -> dict[str, float]:
     """Each candidate's share of lingua's confidence averaged with its share from our word model."""
     lingua_total = sum(lingua.get(c, 0.0) for c in candidates)
-    return {c: 0.5 * (lingua.get(c, 0.0) / lingua_total if lingua_total else 1 / len(candidates))
-            + 0.5 * words[c] for c in candidates}
+    return {
+        c: 0.5 * (lingua.get(c, 0.0) / lingua_total if lingua_total else 1 / len(candidates)) + 0.5 * words[c]
+        for c in candidates
+    }

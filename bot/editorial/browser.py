@@ -13,11 +13,22 @@ import tempfile
 from pathlib import Path
 
 CANDIDATES = ("chromium", "chromium-browser")
-INSTALL_HINT = ("Install it with: sudo apt-get install chromium fonts-noto-core "
-                "(or run make install as root), then try again. The HTML format needs no browser.")
+INSTALL_HINT = (
+    "Install it with: sudo apt-get install chromium fonts-noto-core "
+    "(or run make install as root), then try again. The HTML format needs no browser."
+)
 TIMEOUT_SECONDS = 120
-_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-          "--disable-component-update", "--disable-sync", "--hide-scrollbars", "--mute-audio")
+_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+    "--mute-audio",
+)
 
 
 class BrowserError(Exception):
@@ -39,9 +50,13 @@ def _run(page: Path, *flags: str) -> None:
         raise BrowserError(f"Chromium is not installed, so no PDF can be made. {INSTALL_HINT}")
     with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
         try:
-            done = subprocess.run([str(chromium), *_FLAGS, f"--user-data-dir={profile}", *flags,
-                                   page.resolve().as_uri()], capture_output=True, text=True,
-                                  timeout=TIMEOUT_SECONDS, check=False)
+            done = subprocess.run(
+                [str(chromium), *_FLAGS, f"--user-data-dir={profile}", *flags, page.resolve().as_uri()],
+                capture_output=True,
+                text=True,
+                timeout=TIMEOUT_SECONDS,
+                check=False,
+            )
         except subprocess.TimeoutExpired:
             raise BrowserError(f"Chromium did not finish within {TIMEOUT_SECONDS} s.") from None
     if done.returncode != 0:

@@ -14,8 +14,10 @@ def summary(result: CheckResult) -> str:
     files = len({p.path for p in result.problems})
     if not result.problems:
         return "Content OK: no errors, no warnings."
-    counts = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)} in {files} file" \
-             f"{'s' * (files != 1)}."
+    counts = (
+        f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)} in {files} file"
+        f"{'s' * (files != 1)}."
+    )
     if errors:
         return f"{counts} The assistant refuses content with errors: fix them and run the check again."
     return f"{counts} No errors: the content can be used; please look at the warnings."

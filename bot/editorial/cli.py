@@ -93,8 +93,11 @@ def _preview(content_dir: Path, args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return 2
     if any(p.severity == "error" for p in problems):
-        print("\nNote: the content has errors, so the assistant keeps using the last good version. "
-              "Run: python -m bot content check", file=sys.stderr)
+        print(
+            "\nNote: the content has errors, so the assistant keeps using the last good version. "
+            "Run: python -m bot content check",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -121,8 +124,7 @@ def content_main(args: argparse.Namespace) -> int:
         return gaps_main(args.since, args.format, args.output)
     content_dir = _content_dir(args)
     if not (content_dir / "languages.yml").is_file():
-        print(f"{content_dir} is not a content folder (it has no languages.yml). Use --content DIR.",
-              file=sys.stderr)
+        print(f"{content_dir} is not a content folder (it has no languages.yml). Use --content DIR.", file=sys.stderr)
         return 2
     try:
         if args.content_command == "check":

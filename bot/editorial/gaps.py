@@ -65,8 +65,17 @@ def render_csv(groups: list[Group]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for g in groups:
-        writer.writerow([g.language, g.nearest_topic, g.count, *(g.reasons[r] for r in REASONS),
-                         min(g.days), max(g.days), " | ".join(g.texts())])
+        writer.writerow(
+            [
+                g.language,
+                g.nearest_topic,
+                g.count,
+                *(g.reasons[r] for r in REASONS),
+                min(g.days),
+                max(g.days),
+                " | ".join(g.texts()),
+            ]
+        )
     return out.getvalue()
 
 
@@ -82,24 +91,31 @@ ul { margin: 0; padding-left: 1.2rem; }
 def render_html(groups: list[Group], today: dt.date, since: dt.date | None = None) -> str:
     """A self-contained page: one table row per group, its questions listed in their own script direction."""
     period = f"since {since}" if since else "all kept questions"
-    out = ['<!DOCTYPE html>', '<html lang="en"><head><meta charset="utf-8">',
-           f"<title>Unanswered questions {today}</title><style>{_CSS}</style></head><body>",
-           f"<h1>Unanswered questions</h1><p class=\"meta\">Made on {today}, {period}. Reasons: fallback (not "
-           "understood), low_confidence (answered, but unsure), not_helpful (👎). Numbers, e-mails and names "
-           "were removed before storing.</p>"]
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>Unanswered questions {today}</title><style>{_CSS}</style></head><body>",
+        f'<h1>Unanswered questions</h1><p class="meta">Made on {today}, {period}. Reasons: fallback (not '
+        "understood), low_confidence (answered, but unsure), not_helpful (👎). Numbers, e-mails and names "
+        "were removed before storing.</p>",
+    ]
     if not groups:
         out.append("<p>No unanswered questions stored.</p>")
     else:
-        out.append("<table><thead><tr><th>language</th><th>nearest topic</th><th>count</th><th>reasons</th>"
-                   "<th>days</th><th>questions</th></tr></thead><tbody>")
+        out.append(
+            "<table><thead><tr><th>language</th><th>nearest topic</th><th>count</th><th>reasons</th>"
+            "<th>days</th><th>questions</th></tr></thead><tbody>"
+        )
         for g in groups:
             reasons = ", ".join(f"{r} {g.reasons[r]}" for r in REASONS if g.reasons[r])
             items = "".join(f'<li dir="auto">{escape(t)}</li>' for t in g.texts())
-            out.append(f'<tr data-lang="{escape(g.language)}" data-topic="{escape(g.nearest_topic)}">'
-                       f"<td>{escape(g.language)}</td><td><code>{escape(g.nearest_topic)}</code></td>"
-                       f'<td class="count">{g.count}</td><td>{escape(reasons)}</td>'
-                       f"<td>{min(g.days)} – {max(g.days)}</td><td lang=\"{escape(g.language)}\"><ul>{items}</ul></td>"
-                       "</tr>")
+            out.append(
+                f'<tr data-lang="{escape(g.language)}" data-topic="{escape(g.nearest_topic)}">'
+                f"<td>{escape(g.language)}</td><td><code>{escape(g.nearest_topic)}</code></td>"
+                f'<td class="count">{g.count}</td><td>{escape(reasons)}</td>'
+                f'<td>{min(g.days)} – {max(g.days)}</td><td lang="{escape(g.language)}"><ul>{items}</ul></td>'
+                "</tr>"
+            )
         out.append("</tbody></table>")
     out.append("</body></html>")
     return "\n".join(out)

@@ -22,8 +22,10 @@ from bot.content.model import Content
 
 FORMATS = ("html", "pdf")
 TELEGRAM_LINK = "https://t.me/{username}"
-FONTS = ('"Noto Sans", "Noto Sans Arabic", "Noto Naskh Arabic", "Noto Sans Thai", "Noto Sans Myanmar", '
-         '"Noto Sans Khmer", "Noto Sans Lao", "DejaVu Sans", Arial, sans-serif')
+FONTS = (
+    '"Noto Sans", "Noto Sans Arabic", "Noto Naskh Arabic", "Noto Sans Thai", "Noto Sans Myanmar", '
+    '"Noto Sans Khmer", "Noto Sans Lao", "DejaVu Sans", Arial, sans-serif'
+)
 
 _CSS = """
 @page { size: A4; margin: 12mm; }
@@ -82,8 +84,9 @@ class Leaflet:
     left_out: list[str] = field(default_factory=list)  # why a listed answer is not printed, for the editor
 
 
-def compose(content: Content, spec: LeafletSpec, lang: str, region: str, today: dt.date,
-            bot_username: str = "") -> Leaflet:
+def compose(
+    content: Content, spec: LeafletSpec, lang: str, region: str, today: dt.date, bot_username: str = ""
+) -> Leaflet:
     """The leaflet of region in lang (lang and region must exist in the content)."""
     reg = content.region(region)
     answers, left_out = [], []
@@ -103,16 +106,19 @@ def compose(content: Content, spec: LeafletSpec, lang: str, region: str, today: 
     region_name = reg.name.get(lang) or reg.name.get("en") or reg.id
     direction = next((x.direction for x in content.languages if x.code == lang), "ltr")
     return Leaflet(
-        lang=lang, direction=direction,
+        lang=lang,
+        direction=direction,
         title=spec.label(lang, "title", region=region_name),
         emergency=spec.label(lang, "emergency", number=reg.emergency) if reg.emergency else "",
         hotlines_heading=spec.label(lang, "hotlines"),
         hotlines=[(h.number, h.label.get(lang) or h.label.get("en", "")) for h in reg.hotlines],
         no_hotlines=spec.label(lang, "no_hotlines"),
-        answers=answers, printed=spec.label(lang, "printed", date=today.isoformat()),
+        answers=answers,
+        printed=spec.label(lang, "printed", date=today.isoformat()),
         telegram_url=TELEGRAM_LINK.format(username=bot_username) if bot_username else "",
         telegram_label=spec.label(lang, "telegram") if bot_username else "",
-        left_out=left_out)
+        left_out=left_out,
+    )
 
 
 def qr_svg(url: str) -> str:
@@ -126,35 +132,43 @@ def _telegram_html(leaflet: Leaflet) -> str:
     if not leaflet.telegram_url:
         return ""
     shown = leaflet.telegram_url.removeprefix("https://")
-    return (f'<aside class="telegram">{qr_svg(leaflet.telegram_url)}<div>{escape(leaflet.telegram_label)}</div>'
-            f'<div dir="ltr"><bdi>{escape(shown)}</bdi></div></aside>')
+    return (
+        f'<aside class="telegram">{qr_svg(leaflet.telegram_url)}<div>{escape(leaflet.telegram_label)}</div>'
+        f'<div dir="ltr"><bdi>{escape(shown)}</bdi></div></aside>'
+    )
 
 
 def _hotlines_html(leaflet: Leaflet) -> str:
     if not leaflet.hotlines:
         return f'<p class="no-hotlines">{escape(leaflet.no_hotlines)}</p>'
-    rows = "".join(f'<tr><td class="number"><bdi dir="ltr">{escape(number)}</bdi></td><td>{escape(label)}</td></tr>'
-                   for number, label in leaflet.hotlines)
+    rows = "".join(
+        f'<tr><td class="number"><bdi dir="ltr">{escape(number)}</bdi></td><td>{escape(label)}</td></tr>'
+        for number, label in leaflet.hotlines
+    )
     return f"<table>{rows}</table>"
 
 
 def render_html(leaflet: Leaflet) -> str:
     """The leaflet as one self-contained HTML page, sized for A4."""
     lang = escape(leaflet.lang)
-    out = ["<!DOCTYPE html>", f'<html lang="{lang}" dir="{leaflet.direction}"><head><meta charset="utf-8">',
-           '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>{escape(leaflet.title)}</title><style>{_CSS}</style></head><body>",
-           f"<header><h1>{escape(leaflet.title)}</h1>"]
+    out = [
+        "<!DOCTYPE html>",
+        f'<html lang="{lang}" dir="{leaflet.direction}"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(leaflet.title)}</title><style>{_CSS}</style></head><body>",
+        f"<header><h1>{escape(leaflet.title)}</h1>",
+    ]
     if leaflet.emergency:
         out.append(f'<p class="emergency">{escape(leaflet.emergency)}</p>')
-    out.append(f'</header><div class="top"><section class="hotlines"><h2>{escape(leaflet.hotlines_heading)}</h2>'
-               f"{_hotlines_html(leaflet)}</section>{_telegram_html(leaflet)}</div>")
+    out.append(
+        f'</header><div class="top"><section class="hotlines"><h2>{escape(leaflet.hotlines_heading)}</h2>'
+        f"{_hotlines_html(leaflet)}</section>{_telegram_html(leaflet)}</div>"
+    )
     out.append('<main class="answers">')
     for a in leaflet.answers:
         messages = "".join(f'<p class="message">{escape(m)}</p>' for m in a.messages)
         source = f'<p class="source">{escape(a.source)}</p>' if a.source else ""
-        out.append(f'<article data-topic="{escape(a.topic_id)}"><h2>{escape(a.title)}</h2>{messages}{source}'
-                   "</article>")
+        out.append(f'<article data-topic="{escape(a.topic_id)}"><h2>{escape(a.title)}</h2>{messages}{source}</article>')
     out.append(f"</main><footer>{escape(leaflet.printed)}</footer></body></html>")
     return "\n".join(out)
 
@@ -168,8 +182,7 @@ def _require_known(kind: str, value: str, known: list[str]) -> None:
         raise LeafletError(str(exc)) from None
 
 
-def build(content_dir: Path, lang: str, region: str, today: dt.date | None = None,
-          bot_username: str = "") -> Leaflet:
+def build(content_dir: Path, lang: str, region: str, today: dt.date | None = None, bot_username: str = "") -> Leaflet:
     """Load the content and leaflet.yml and compose; LeafletError for unknown names or a broken leaflet.yml."""
     from bot.content.leaflet_spec import LEAFLET_FILE, load_spec
     from bot.content.load import check_content
@@ -184,8 +197,15 @@ def build(content_dir: Path, lang: str, region: str, today: dt.date | None = Non
     return compose(content, spec, lang, region, today, bot_username)
 
 
-def export_main(content_dir: Path, lang: str, region: str, fmt: str, output: Path, bot_username: str = "",
-                today: dt.date | None = None) -> int:
+def export_main(
+    content_dir: Path,
+    lang: str,
+    region: str,
+    fmt: str,
+    output: Path,
+    bot_username: str = "",
+    today: dt.date | None = None,
+) -> int:
     """Write the leaflet as HTML or PDF and say what is on it; return the exit code."""
     from bot.editorial.browser import BrowserError, print_to_pdf
 

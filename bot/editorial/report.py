@@ -72,8 +72,10 @@ def _cell_html(content: Content, row: Row, lang: str) -> str:
     parts.append(f'<div class="label">{STATUS_LABELS[c.status]}</div>')
     if c.reviewed:
         parts.append(f'<div class="date">reviewed {escape(c.reviewed)}</div>')
-    return (f'<td class="status-{c.status}" data-topic="{escape(row.topic_id)}" data-lang="{escape(lang)}" '
-            f'data-status="{c.status}" lang="{escape(lang)}" dir="{direction}">{"".join(parts)}</td>')
+    return (
+        f'<td class="status-{c.status}" data-topic="{escape(row.topic_id)}" data-lang="{escape(lang)}" '
+        f'data-status="{c.status}" lang="{escape(lang)}" dir="{direction}">{"".join(parts)}</td>'
+    )
 
 
 def _counts_html(matrix: RegionMatrix) -> str:
@@ -81,8 +83,10 @@ def _counts_html(matrix: RegionMatrix) -> str:
     head = "".join(f"<th>{escape(lang)}</th>" for lang in matrix.langs)
     body = "".join(
         f'<tr><th scope="row"><span class="status status-{s}">{STATUS_LABELS[s]}</span></th>'
-        + "".join(f"<td>{counts[lang][s]}</td>" for lang in matrix.langs) + "</tr>"
-        for s in STATUSES)
+        + "".join(f"<td>{counts[lang][s]}</td>" for lang in matrix.langs)
+        + "</tr>"
+        for s in STATUSES
+    )
     return f'<table class="counts"><thead><tr><th>status</th>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
@@ -91,23 +95,33 @@ def _helpfulness(votes: Votes | None, region: str, topic_id: str) -> str:
     return str(found) if found else NO_HELPFULNESS
 
 
-def render_html(content: Content, matrices: list[RegionMatrix], today: dt.date, errors: int = 0,
-                votes: Votes | None = None) -> str:
+def render_html(
+    content: Content, matrices: list[RegionMatrix], today: dt.date, errors: int = 0, votes: Votes | None = None
+) -> str:
     """The whole report page."""
     names = {x.code: x.name for x in content.languages}
     legend = " ".join(f'<span class="status status-{s}">{STATUS_LABELS[s]}</span>' for s in STATUSES)
-    out = ['<!DOCTYPE html>', '<html lang="en"><head><meta charset="utf-8">',
-           '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>Content report {today}</title><style>{_CSS}</style></head><body>",
-           f"<h1>Content report</h1><p>Made on {today}. Statuses: {legend}</p>"]
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>Content report {today}</title><style>{_CSS}</style></head><body>",
+        f"<h1>Content report</h1><p>Made on {today}. Statuses: {legend}</p>",
+    ]
     if errors:
-        out.append(f'<p class="warning">The content has {errors} error(s): the assistant refuses it until they '
-                   "are fixed. Run <code>python -m bot content check</code>.</p>")
+        out.append(
+            f'<p class="warning">The content has {errors} error(s): the assistant refuses it until they '
+            "are fixed. Run <code>python -m bot content check</code>.</p>"
+        )
     for m in matrices:
-        head = "".join(f'<th data-lang="{escape(lang)}">{escape(names[lang])}<br><code>{escape(lang)}</code></th>'
-                       for lang in m.langs)
-        out.append(f'<section id="region-{escape(m.region)}"><h2>{escape(m.name)} <code>{escape(m.region)}</code>'
-                   f"</h2>{_counts_html(m)}")
+        head = "".join(
+            f'<th data-lang="{escape(lang)}">{escape(names[lang])}<br><code>{escape(lang)}</code></th>'
+            for lang in m.langs
+        )
+        out.append(
+            f'<section id="region-{escape(m.region)}"><h2>{escape(m.name)} <code>{escape(m.region)}</code>'
+            f"</h2>{_counts_html(m)}"
+        )
         out.append(f'<table class="matrix"><thead><tr><th>topic</th>{head}<th>helpfulness</th></tr></thead><tbody>')
         for row in m.rows:
             cells = "".join(_cell_html(content, row, lang) for lang in m.langs)
@@ -118,8 +132,7 @@ def render_html(content: Content, matrices: list[RegionMatrix], today: dt.date, 
     return "\n".join(out)
 
 
-def render_markdown(matrices: list[RegionMatrix], today: dt.date, errors: int = 0,
-                    votes: Votes | None = None) -> str:
+def render_markdown(matrices: list[RegionMatrix], today: dt.date, errors: int = 0, votes: Votes | None = None) -> str:
     """A short summary: status counts per language and region, and the answers that need work."""
     out = [f"# Content report ({today})", ""]
     if errors:
@@ -128,26 +141,38 @@ def render_markdown(matrices: list[RegionMatrix], today: dt.date, errors: int = 
         out += [f"Helpfulness per answer: {NO_HELPFULNESS}.", ""]
     else:
         out += ["Helpfulness per answer (fewest helpful first):", ""]
-        out += [f"- `{region}` `{topic}`: {v}" for (region, topic), v in
-                sorted(votes.items(), key=lambda kv: (kv[1].helpful / kv[1].total, kv[0]))]
+        out += [
+            f"- `{region}` `{topic}`: {v}"
+            for (region, topic), v in sorted(votes.items(), key=lambda kv: (kv[1].helpful / kv[1].total, kv[0]))
+        ]
         out.append("")
     for m in matrices:
         counts = m.counts()
         own = sum(1 for row in m.rows if row.topic is not None and row.topic.region == m.region)
-        out += [f"## {m.name} (`{m.region}`)", "",
-                f"{len(m.rows)} topics, {own} answered by this pack's own files"
-                + ("" if m.region == GLOBAL else f", {len(m.rows) - own} by the general (global) answers") + ".", "",
-                "| status | " + " | ".join(m.langs) + " |",
-                "|---|" + "---|" * len(m.langs)]
+        out += [
+            f"## {m.name} (`{m.region}`)",
+            "",
+            f"{len(m.rows)} topics, {own} answered by this pack's own files"
+            + ("" if m.region == GLOBAL else f", {len(m.rows) - own} by the general (global) answers")
+            + ".",
+            "",
+            "| status | " + " | ".join(m.langs) + " |",
+            "|---|" + "---|" * len(m.langs),
+        ]
         out += [f"| {s} | " + " | ".join(str(counts[lang][s]) for lang in m.langs) + " |" for s in STATUSES]
-        attention = [f"- `{row.topic_id}` {lang}: {row.cells[lang].status}" for row in m.rows for lang in m.langs
-                     if row.cells[lang].status in ("stale", "missing", "expired")]
+        attention = [
+            f"- `{row.topic_id}` {lang}: {row.cells[lang].status}"
+            for row in m.rows
+            for lang in m.langs
+            if row.cells[lang].status in ("stale", "missing", "expired")
+        ]
         out += ["", "Needs attention:" if attention else "Nothing stale, missing or expired.", *attention, ""]
     return "\n".join(out)
 
 
-def write_report(content_dir: Path, output: Path, today: dt.date | None = None,
-                 votes: Votes | None = None) -> tuple[Path, Path]:
+def write_report(
+    content_dir: Path, output: Path, today: dt.date | None = None, votes: Votes | None = None
+) -> tuple[Path, Path]:
     """Write the HTML page and the Markdown summary into output; return their paths."""
     today = today or dt.date.today()
     content, problems = check_content(content_dir, today)

@@ -82,8 +82,9 @@ def _stamp_data(path: Path, data: Any, langs: set[str] | None) -> list[Stamped]:
     return done
 
 
-def stamp(content_dir: Path, langs: set[str] | None = None, topic: str | None = None,
-          region: str | None = None) -> list[Stamped]:
+def stamp(
+    content_dir: Path, langs: set[str] | None = None, topic: str | None = None, region: str | None = None
+) -> list[Stamped]:
     """Stamp every selected translation in the content; return what changed.
 
     Every selected file is read before any is written: if one is not valid
@@ -99,8 +100,14 @@ def stamp(content_dir: Path, langs: set[str] | None = None, topic: str | None = 
         try:
             loaded.append((path, yaml.load(path.read_text(encoding="utf-8"))))
         except (YAMLError, UnicodeDecodeError):
-            problems.append(Problem(str(path.relative_to(content_dir.parent)), "", "Not valid YAML (or not UTF-8).",
-                                    "Fix it first (python -m bot content check shows where), then stamp."))
+            problems.append(
+                Problem(
+                    str(path.relative_to(content_dir.parent)),
+                    "",
+                    "Not valid YAML (or not UTF-8).",
+                    "Fix it first (python -m bot content check shows where), then stamp.",
+                )
+            )
     if problems:
         raise DataError(problems)
     changed = []
@@ -120,8 +127,10 @@ def stamp_main(content_dir: Path, langs: set[str] | None, topic: str | None, reg
 
     known = {x.code for x in load_languages(content_dir)} - {SOURCE_LANGUAGE}
     if langs and not langs <= known:
-        print(f"Unknown language {', '.join(sorted(langs - known))}: use one of {', '.join(sorted(known))}.",
-              file=sys.stderr)
+        print(
+            f"Unknown language {', '.join(sorted(langs - known))}: use one of {', '.join(sorted(known))}.",
+            file=sys.stderr,
+        )
         return 2
     if region and not (content_dir / region).is_dir():
         print(f"No region pack {region!r} in {content_dir}.", file=sys.stderr)

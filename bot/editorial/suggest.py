@@ -35,8 +35,12 @@ class Selection:
 
     def __call__(self, q: Question) -> bool:
         """True when q is selected."""
-        return ((self.lang is None or q.language == self.lang) and (self.topic is None or q.nearest_topic == self.topic)
-                and (self.since is None or q.day >= self.since) and (not self.ids or q.id in self.ids))
+        return (
+            (self.lang is None or q.language == self.lang)
+            and (self.topic is None or q.nearest_topic == self.topic)
+            and (self.since is None or q.day >= self.since)
+            and (not self.ids or q.id in self.ids)
+        )
 
 
 @dataclass
@@ -73,8 +77,9 @@ def known_examples(repo: Path) -> set[str]:
     return found
 
 
-def suggest(questions: Iterable[Question], known: set[str], intents: set[str],
-            intent: str | None = None) -> Suggestions:
+def suggest(
+    questions: Iterable[Question], known: set[str], intents: set[str], intent: str | None = None
+) -> Suggestions:
     """Group the questions by intent (theirs, or the one the editor assigns), leaving out known and repeated ones."""
     result, seen = Suggestions(), set(known)
     for q in questions:
@@ -96,13 +101,21 @@ def suggest(questions: Iterable[Question], known: set[str], intents: set[str],
 
 def render_yaml(s: Suggestions, selection: Selection, today: dt.date) -> str:
     """A Rasa NLU file (version 3.1) of the suggestions, with comments naming the question ids."""
-    scope = ", ".join(f"{k} {v}" for k, v in (("language", selection.lang), ("nearest topic", selection.topic),
-                                              ("since", selection.since)) if v is not None) or "all questions"
-    out = ["# Candidate NLU examples from unanswered questions (python -m bot nlu suggest), made on "
-           f"{today}; {scope}.",
-           "# Review every line: keep it only if the intent is right and it reads like a real question;",
-           "# then copy it into nlu_data/<language>/ (never tests/nlu/) and retrain.",
-           'version: "3.1"', "nlu:" if s.examples else "nlu: []"]
+    scope = (
+        ", ".join(
+            f"{k} {v}"
+            for k, v in (("language", selection.lang), ("nearest topic", selection.topic), ("since", selection.since))
+            if v is not None
+        )
+        or "all questions"
+    )
+    out = [
+        f"# Candidate NLU examples from unanswered questions (python -m bot nlu suggest), made on {today}; {scope}.",
+        "# Review every line: keep it only if the intent is right and it reads like a real question;",
+        "# then copy it into nlu_data/<language>/ (never tests/nlu/) and retrain.",
+        'version: "3.1"',
+        "nlu:" if s.examples else "nlu: []",
+    ]
     for intent, texts in sorted(s.examples.items()):
         out.append(f"# questions {', '.join(map(str, s.ids[intent]))}")
         out += [f"- intent: {intent}", "  examples: |", *(f"    - {t}" for t in texts)]
@@ -117,16 +130,26 @@ def _inside(path: Path, repo: Path) -> str | None:
     return None
 
 
-def suggest_main(selection: Selection, intent: str | None, output: Path | None, repo: Path,
-                 content_dir: Path, list_only: bool = False, url: str | None = None) -> int:
+def suggest_main(
+    selection: Selection,
+    intent: str | None,
+    output: Path | None,
+    repo: Path,
+    content_dir: Path,
+    list_only: bool = False,
+    url: str | None = None,
+) -> int:
     """Print the selected questions (list_only) or write the review file; return the exit code."""
     from bot.editorial.gaps import open_database
     from bot.storage.db import OUTAGES, outage_reason
     from bot.storage.feedback import questions
 
     if output is not None and (folder := _inside(output, repo)):
-        print(f"Not writing into {folder}/: write the review file elsewhere (e.g. nlu_review/), check it, then copy "
-              "the good lines by hand.", file=sys.stderr)
+        print(
+            f"Not writing into {folder}/: write the review file elsewhere (e.g. nlu_review/), check it, then copy "
+            "the good lines by hand.",
+            file=sys.stderr,
+        )
         return 2
     topics = yaml.safe_load((content_dir / "topics.yml").read_text(encoding="utf-8")) or {}
     intents = set(topics.get("content_topics") or {}) | set(topics.get("conversation_intents") or {})
@@ -160,9 +183,11 @@ def suggest_main(selection: Selection, intent: str | None, output: Path | None, 
 
 
 def _summary(selected: int, r: Suggestions) -> str:
-    parts = [f"{selected} questions selected, {r.count} suggested",
-             f"{r.already_known} skipped: already in nlu_data/ or tests/nlu/",
-             f"{r.repeated} skipped: repeated"]
+    parts = [
+        f"{selected} questions selected, {r.count} suggested",
+        f"{r.already_known} skipped: already in nlu_data/ or tests/nlu/",
+        f"{r.repeated} skipped: repeated",
+    ]
     if r.no_topic:
         parts.append(f"{r.no_topic} skipped: no nearest topic (assign one with --intent)")
     parts += [f"{n} skipped: {t!r} is not an intent (assign one with --intent)" for t, n in sorted(r.unknown.items())]

@@ -12,8 +12,21 @@
   `complaint.py` (three questions, then a reference number and a complaint case).
 """
 
-from bot.handoff.cases import Case, CaseStore, Direction, Event, InvalidTransition, Kind, State, next_state
+from bot.handoff.cases import CaseStore
+from bot.handoff.lifecycle import Case, Direction, Event, InvalidTransition, Kind, State, next_state
 from bot.handoff.roster import Roster, RosterError, StaffMember, load_roster
 
-__all__ = ["Case", "CaseStore", "Direction", "Event", "InvalidTransition", "Kind", "Roster", "RosterError",
-           "StaffMember", "State", "load_roster", "next_state"]
+__all__ = [
+    "Case",
+    "CaseStore",
+    "Direction",
+    "Event",
+    "InvalidTransition",
+    "Kind",
+    "Roster",
+    "RosterError",
+    "StaffMember",
+    "State",
+    "load_roster",
+    "next_state",
+]

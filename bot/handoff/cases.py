@@ -1,4 +1,4 @@
-"""Cases: the lifecycle of a conversation handed to staff (lifecycle.mmd) and its storage.
+"""Cases and their messages in the database (the lifecycle: lifecycle.py, lifecycle.mmd).
 
 A case is opened for a person (by pseudonym), queued until a rostered staff member
 claims it, and closed by staff or by the person (`/bot`). Its messages are stored
@@ -11,135 +11,53 @@ before they are sent and marked delivered after, so a restart loses nothing::
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from enum import Enum
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
+from bot.handoff.lifecycle import (
+    Case,
+    CaseMessage,
+    Direction,
+    Event,
+    InvalidTransition,
+    Kind,
+    State,
+    next_state,
+    queue_order,
+)
 from bot.storage.db import Database
 from bot.storage.models import Case as CaseRow
 from bot.storage.models import CaseMessage as MessageRow
 from bot.storage.models import utcnow
 
-SUPERVISOR = "supervisor"  # a route: the case goes to supervisors, whatever its language
-# Media kinds of case messages (a Telegram Message attribute each), and those that carry a caption.
-MEDIA_KINDS = ("photo", "document", "voice", "audio", "video", "video_note", "sticker")
-CAPTIONED = frozenset({"photo", "document", "voice", "audio", "video"})
 CASES = CaseRow.__table__
 MESSAGES = MessageRow.__table__
 
 
-class State(str, Enum):
-    """Where a case stands."""
-
-    QUEUED = "queued"
-    CLAIMED = "claimed"
-    CLOSED = "closed"
-
-
-class Event(str, Enum):
-    """What can happen to a case."""
-
-    CLAIM = "claim"
-    CLOSE = "close"
-    TRANSFER = "transfer"
-
-
-class Kind(str, Enum):
-    """Why the case was opened: urgent cases come first in the queue."""
-
-    REQUEST = "request"
-    URGENT = "urgent"
-    COMPLAINT = "complaint"
-
-
-class Direction(str, Enum):
-    """Who wrote a case message: the person, staff, or staff for staff only (never sent to the person)."""
-
-    USER = "user"
-    STAFF = "staff"
-    NOTE = "note"
-
-
-TRANSITIONS: dict[tuple[State, Event], State] = {
-    (State.QUEUED, Event.CLAIM): State.CLAIMED,
-    (State.QUEUED, Event.CLOSE): State.CLOSED,
-    (State.CLAIMED, Event.CLOSE): State.CLOSED,
-    (State.QUEUED, Event.TRANSFER): State.QUEUED,
-    (State.CLAIMED, Event.TRANSFER): State.QUEUED,
-}
-"""The state machine drawn in lifecycle.mmd; anything else is refused."""
-
-
-class InvalidTransition(Exception):
-    """The event is not allowed in the case's current state (e.g. claiming a closed case)."""
-
-
-def next_state(state: State, event: Event) -> State:
-    """The state after event, or InvalidTransition."""
-    try:
-        return TRANSITIONS[(state, event)]
-    except KeyError:
-        raise InvalidTransition(f"cannot {event.value} a {state.value} case") from None
-
-
-@dataclass(frozen=True)
-class Case:
-    """One case as stored."""
-
-    id: int
-    pseudonym: str
-    language: str
-    region: str
-    kind: Kind
-    topic: str | None
-    state: State
-    claimed_by: int | None
-    forum_topic_id: int | None
-    created_at: datetime
-    routed_to: str | None = None  # after a transfer: a language code or SUPERVISOR
-    told_position: int | None = None  # the queue position the person was last told
-    rating: int | None = None
-
-    @property
-    def open(self) -> bool:
-        """Queued or claimed: the person's messages go to staff."""
-        return self.state is not State.CLOSED
-
-    @property
-    def route(self) -> str:
-        """Who should take the case: staff speaking this language code, or SUPERVISOR."""
-        return self.routed_to or self.language
-
-
-@dataclass(frozen=True)
-class CaseMessage:
-    """One stored message of a case."""
-
-    id: int
-    case_id: int
-    direction: Direction
-    text: str  # the text, or a photo's, voice note's... caption ("" if none)
-    delivered: bool
-    media_kind: str | None = None  # one of MEDIA_KINDS; None for text
-    media_file_id: str | None = None  # Telegram's file id: the file is never downloaded
-
-
 def _case(row: Row) -> Case:
-    return Case(row.id, row.pseudonym, row.language, row.region, Kind(row.kind), row.topic, State(row.state),
-                row.claimed_by, row.forum_topic_id, row.created_at, row.routed_to, row.told_position, row.rating)
+    return Case(
+        row.id,
+        row.pseudonym,
+        row.language,
+        row.region,
+        Kind(row.kind),
+        row.topic,
+        State(row.state),
+        row.claimed_by,
+        row.forum_topic_id,
+        row.created_at,
+        row.routed_to,
+        row.told_position,
+        row.rating,
+    )
 
 
 def _message(row: Row) -> CaseMessage:
-    return CaseMessage(row.id, row.case_id, Direction(row.direction), row.text, bool(row.delivered),
-                       row.media_kind, row.media_file_id)
-
-
-def queue_order(case: Case) -> tuple[bool, datetime, int]:
-    """How open cases are ordered: urgent first, then oldest first."""
-    return (case.kind is not Kind.URGENT, case.created_at, case.id)
+    return CaseMessage(
+        row.id, row.case_id, Direction(row.direction), row.text, bool(row.delivered), row.media_kind, row.media_file_id
+    )
 
 
 class CaseStore:
@@ -153,21 +71,34 @@ class CaseStore:
         now = utcnow()
 
         def work(conn: Connection) -> Case:
-            row = conn.execute(sa.select(CASES).where(CASES.c.pseudonym == pseudonym,
-                                                      CASES.c.state != State.CLOSED.value)).first()
+            row = conn.execute(
+                sa.select(CASES).where(CASES.c.pseudonym == pseudonym, CASES.c.state != State.CLOSED.value)
+            ).first()
             if row is not None:
                 return _case(row)
-            key = conn.execute(sa.insert(CASES).values(
-                pseudonym=pseudonym, language=language, region=region, kind=kind.value, topic=topic,
-                state=State.QUEUED.value, created_at=now, last_seen=now)).inserted_primary_key[0]
+            key = conn.execute(
+                sa.insert(CASES).values(
+                    pseudonym=pseudonym,
+                    language=language,
+                    region=region,
+                    kind=kind.value,
+                    topic=topic,
+                    state=State.QUEUED.value,
+                    created_at=now,
+                    last_seen=now,
+                )
+            ).inserted_primary_key[0]
             return _case(conn.execute(sa.select(CASES).where(CASES.c.id == key)).one())
 
         return await self.db.in_transaction(work)
 
     async def opened_since(self, pseudonym: str, since: datetime) -> int:
         """How many cases the person opened from `since` on (closed ones included)."""
-        query = sa.select(sa.func.count()).select_from(CASES).where(CASES.c.pseudonym == pseudonym,
-                                                                     CASES.c.created_at >= since)
+        query = (
+            sa.select(sa.func.count())
+            .select_from(CASES)
+            .where(CASES.c.pseudonym == pseudonym, CASES.c.created_at >= since)
+        )
         return await self.db.in_transaction(lambda conn: int(conn.execute(query).scalar_one()))
 
     async def get(self, case_id: int) -> Case | None:
@@ -208,8 +139,9 @@ class CaseStore:
             if event is Event.TRANSFER:
                 values.update(claimed_by=None, routed_to=route, told_position=None)
             # the state in WHERE: of two staff pressing at once, only one moves it
-            done = conn.execute(sa.update(CASES).where(CASES.c.id == case_id, CASES.c.state == row.state)
-                                .values(**values)).rowcount
+            done = conn.execute(
+                sa.update(CASES).where(CASES.c.id == case_id, CASES.c.state == row.state).values(**values)
+            ).rowcount
             if not done:
                 raise InvalidTransition(f"case {case_id} changed meanwhile")
             return _case(conn.execute(sa.select(CASES).where(CASES.c.id == case_id)).one())
@@ -224,9 +156,18 @@ class CaseStore:
         """Store the person's rating of a closed case (once, by its own person); whether it was stored."""
 
         def work(conn: Connection) -> bool:
-            return bool(conn.execute(sa.update(CASES).where(
-                CASES.c.id == case_id, CASES.c.pseudonym == pseudonym, CASES.c.state == State.CLOSED.value,
-                CASES.c.rating.is_(None)).values(rating=rating, last_seen=utcnow())).rowcount)
+            return bool(
+                conn.execute(
+                    sa.update(CASES)
+                    .where(
+                        CASES.c.id == case_id,
+                        CASES.c.pseudonym == pseudonym,
+                        CASES.c.state == State.CLOSED.value,
+                        CASES.c.rating.is_(None),
+                    )
+                    .values(rating=rating, last_seen=utcnow())
+                ).rowcount
+            )
 
         return await self.db.in_transaction(work)
 
@@ -255,15 +196,30 @@ class CaseStore:
 
         await self.db.in_transaction(work)
 
-    async def add_message(self, case_id: int, direction: Direction, text: str, media_kind: str | None = None,
-                          media_file_id: str | None = None) -> CaseMessage:
+    async def add_message(
+        self,
+        case_id: int,
+        direction: Direction,
+        text: str,
+        media_kind: str | None = None,
+        media_file_id: str | None = None,
+    ) -> CaseMessage:
         """Store a message, not yet delivered: text, or media (MEDIA_KINDS; Telegram file id; text: caption)."""
         now = utcnow()
 
         def work(conn: Connection) -> CaseMessage:
-            key = conn.execute(sa.insert(MESSAGES).values(
-                case_id=case_id, direction=direction.value, text=text, delivered=False, created_at=now,
-                last_seen=now, media_kind=media_kind, media_file_id=media_file_id)).inserted_primary_key[0]
+            key = conn.execute(
+                sa.insert(MESSAGES).values(
+                    case_id=case_id,
+                    direction=direction.value,
+                    text=text,
+                    delivered=False,
+                    created_at=now,
+                    last_seen=now,
+                    media_kind=media_kind,
+                    media_file_id=media_file_id,
+                )
+            ).inserted_primary_key[0]
             conn.execute(sa.update(CASES).where(CASES.c.id == case_id).values(last_seen=now))
             return _message(conn.execute(sa.select(MESSAGES).where(MESSAGES.c.id == key)).one())
 
@@ -273,9 +229,15 @@ class CaseStore:
         """The case's messages in one direction still to deliver, oldest first."""
 
         def work(conn: Connection) -> list[CaseMessage]:
-            rows = conn.execute(sa.select(MESSAGES).where(
-                MESSAGES.c.case_id == case_id, MESSAGES.c.direction == direction.value,
-                MESSAGES.c.delivered.is_(False)).order_by(MESSAGES.c.id))
+            rows = conn.execute(
+                sa.select(MESSAGES)
+                .where(
+                    MESSAGES.c.case_id == case_id,
+                    MESSAGES.c.direction == direction.value,
+                    MESSAGES.c.delivered.is_(False),
+                )
+                .order_by(MESSAGES.c.id)
+            )
             return [_message(r) for r in rows]
 
         return await self.db.in_transaction(work)
@@ -293,7 +255,8 @@ class CaseStore:
         """Mark a message delivered."""
 
         def work(conn: Connection) -> None:
-            conn.execute(sa.update(MESSAGES).where(MESSAGES.c.id == message_id)
-                         .values(delivered=True, last_seen=utcnow()))
+            conn.execute(
+                sa.update(MESSAGES).where(MESSAGES.c.id == message_id).values(delivered=True, last_seen=utcnow())
+            )
 
         await self.db.in_transaction(work)

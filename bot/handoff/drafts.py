@@ -50,5 +50,8 @@ class DraftStore:
 
     async def delete(self, person: str) -> bool:
         """Delete the person's draft; whether there was one."""
-        return bool(await self.db.in_transaction(
-            lambda conn: conn.execute(sa.delete(DRAFTS).where(DRAFTS.c.pseudonym == person)).rowcount))
+        return bool(
+            await self.db.in_transaction(
+                lambda conn: conn.execute(sa.delete(DRAFTS).where(DRAFTS.c.pseudonym == person)).rowcount
+            )
+        )

@@ -106,8 +106,9 @@ def _zone(path: Path, where: str, name: Any) -> ZoneInfo:
     try:
         return ZoneInfo(str(name))
     except (ZoneInfoNotFoundError, ValueError):
-        raise _fail(path, where, f"unknown time zone {name!r}.",
-                    "use an IANA name such as Asia/Bangkok or Europe/Madrid.") from None
+        raise _fail(
+            path, where, f"unknown time zone {name!r}.", "use an IANA name such as Asia/Bangkok or Europe/Madrid."
+        ) from None
 
 
 def _clock(path: Path, where: str, text: str, end: bool) -> time | None:
@@ -138,8 +139,12 @@ def _member(path: Path, i: int, raw: Any, default_zone: ZoneInfo) -> StaffMember
     if not isinstance(raw, dict):
         raise _fail(path, where, "each entry must be a mapping.", "give id, role, languages and hours.")
     if not isinstance(raw.get("id"), int):
-        raise _fail(path, f"{where}.id", "missing or not a number.",
-                    "write the person's numeric Telegram user id (not their @username).")
+        raise _fail(
+            path,
+            f"{where}.id",
+            "missing or not a number.",
+            "write the person's numeric Telegram user id (not their @username).",
+        )
     role = raw.get("role", "staff")
     if role not in ROLES:
         raise _fail(path, f"{where}.role", f"unknown role {role!r}.", f"use one of {', '.join(ROLES)}.")
@@ -149,8 +154,12 @@ def _member(path: Path, i: int, raw: Any, default_zone: ZoneInfo) -> StaffMember
     hours: dict[str, tuple[Shift, ...]] = {}
     for lang, shifts in (raw.get("hours") or {}).items():
         if lang not in languages:
-            raise _fail(path, f"{where}.hours.{lang}", f"{lang!r} is not in this member's languages.",
-                        "add it to languages or remove these hours.")
+            raise _fail(
+                path,
+                f"{where}.hours.{lang}",
+                f"{lang!r} is not in this member's languages.",
+                "add it to languages or remove these hours.",
+            )
         items = shifts if isinstance(shifts, list) else [shifts]
         hours[lang] = tuple(_shift(path, f"{where}.hours.{lang}", s) for s in items)
     zone = _zone(path, f"{where}.time_zone", raw["time_zone"]) if raw.get("time_zone") else default_zone
@@ -179,8 +188,10 @@ def load_roster(path: Path) -> Roster:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as error:
-        raise RosterError(f"{path}: cannot read the staff roster ({error.strerror}). Fix: set STAFF_ROSTER "
-                          "to the roster file (see config/staff.example.yml).") from None
+        raise RosterError(
+            f"{path}: cannot read the staff roster ({error.strerror}). Fix: set STAFF_ROSTER "
+            "to the roster file (see config/staff.example.yml)."
+        ) from None
     except yaml.YAMLError as error:
         raise RosterError(f"{path}: not valid YAML: {error}. Fix: compare with config/staff.example.yml.") from None
     return parse_roster(data, path)

@@ -38,8 +38,9 @@ def sentence_features(messages: list[Message]) -> scipy.sparse.csr_matrix:
     blocks = []
     if any(f is not None for f in sparse):
         width = next(f.features.shape[1] for f in sparse if f is not None)
-        blocks.append(scipy.sparse.vstack(
-            [f.features if f is not None else scipy.sparse.coo_matrix((1, width)) for f in sparse]))
+        blocks.append(
+            scipy.sparse.vstack([f.features if f is not None else scipy.sparse.coo_matrix((1, width)) for f in sparse])
+        )
     if any(f is not None for f in dense):
         width = next(f.features.shape[1] for f in dense if f is not None)
         rows = [f.features.reshape(1, -1) if f is not None else np.zeros((1, width)) for f in dense]
@@ -70,9 +71,15 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         """C: the SVM's regularisation (smaller: smoother); temperature: confidence sharpness."""
         return {"C": 1.0, "temperature": 3.0, "class_weight": "balanced", "max_iter": 2000}
 
-    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-                 classes: list[str] | None = None, coef: np.ndarray | None = None,
-                 intercept: np.ndarray | None = None) -> None:
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        classes: list[str] | None = None,
+        coef: np.ndarray | None = None,
+        intercept: np.ndarray | None = None,
+    ) -> None:
         self._config = config
         self._storage = model_storage
         self._resource = resource
@@ -82,8 +89,13 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         self._weights = None if coef is None else np.ascontiguousarray(coef.T)  # features x classes
 
     @classmethod
-    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> LinearIntentClassifier:
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> LinearIntentClassifier:
         """A new, untrained classifier."""
         config = {**cls.get_default_config(), **config}
         if float(config["C"]) <= 0 or float(config["temperature"]) <= 0:
@@ -96,8 +108,12 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         if not examples:
             return self._resource
         features = sentence_features(examples)
-        svm = LinearSVC(C=float(self._config["C"]), class_weight=self._config["class_weight"],
-                        max_iter=int(self._config["max_iter"]), random_state=0)
+        svm = LinearSVC(
+            C=float(self._config["C"]),
+            class_weight=self._config["class_weight"],
+            max_iter=int(self._config["max_iter"]),
+            random_state=0,
+        )
         svm.fit(features, [m.get(INTENT) for m in examples])
         self.classes = [str(c) for c in svm.classes_]
         self.coef = svm.coef_.astype(np.float32)
@@ -133,8 +149,14 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
             np.save(directory / "intercept.npy", self.intercept)
 
     @classmethod
-    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> LinearIntentClassifier:
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> LinearIntentClassifier:
         """Load a trained classifier (an untrained one if nothing was saved)."""
         config = {**cls.get_default_config(), **config}
         try:

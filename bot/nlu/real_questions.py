@@ -63,24 +63,54 @@ def read_real_set(path: Path, known_topics: Iterable[str]) -> list[RealQuestion]
     lang = path.stem
     lines = path.read_text(encoding="utf-8").splitlines()
     if not lines or lines[0].split("\t") != HEADER:
-        raise DataError([Problem(str(path), "header", "The first line must be: topic, question, source_url.",
-                                 "Separate the three column names with tabs.", 1)])
+        raise DataError(
+            [
+                Problem(
+                    str(path),
+                    "header",
+                    "The first line must be: topic, question, source_url.",
+                    "Separate the three column names with tabs.",
+                    1,
+                )
+            ]
+        )
     rows, problems = [], []
     for number, line in enumerate(lines[1:], start=2):
         if not line.strip():
             continue
         cells = line.split("\t")
         if len(cells) != 3 or not all(c.strip() for c in cells):
-            problems.append(Problem(str(path), f"line {number}", "A row needs a topic, a question and a source URL.",
-                                    "Write the three cells separated by tabs, none empty.", number))
+            problems.append(
+                Problem(
+                    str(path),
+                    f"line {number}",
+                    "A row needs a topic, a question and a source URL.",
+                    "Write the three cells separated by tabs, none empty.",
+                    number,
+                )
+            )
             continue
         topic, question, url = (c.strip() for c in cells)
         if topic not in known:
-            problems.append(Problem(str(path), f"line {number}", f"{topic!r} is not a topic id or intent.",
-                                    "Use an id from content/topics.yml.", number))
+            problems.append(
+                Problem(
+                    str(path),
+                    f"line {number}",
+                    f"{topic!r} is not a topic id or intent.",
+                    "Use an id from content/topics.yml.",
+                    number,
+                )
+            )
         elif not url.startswith(("http://", "https://")):
-            problems.append(Problem(str(path), f"line {number}", "The source must be the page's address.",
-                                    "Write the http(s) URL the question was copied from.", number))
+            problems.append(
+                Problem(
+                    str(path),
+                    f"line {number}",
+                    "The source must be the page's address.",
+                    "Write the http(s) URL the question was copied from.",
+                    number,
+                )
+            )
         else:
             rows.append(RealQuestion(lang, topic, question, url, number))
     if problems:

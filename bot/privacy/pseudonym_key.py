@@ -26,8 +26,10 @@ def with_pseudonym_key(settings: Settings) -> Settings:
     if settings.storage.pseudonym_secret:
         return settings
     if settings.storage.redis_url:
-        raise SettingsError("PSEUDONYM_SECRET is empty: with REDIS_URL every replica needs the same key. Set it "
-                            "to a long random string, the same for all replicas, and keep it (see .env.example).")
+        raise SettingsError(
+            "PSEUDONYM_SECRET is empty: with REDIS_URL every replica needs the same key. Set it "
+            "to a long random string, the same for all replicas, and keep it (see .env.example)."
+        )
     path = settings.storage.var_dir / KEY_FILE
     secret = _read(path) if path.exists() else _create(path)
     return dataclasses.replace(settings, storage=dataclasses.replace(settings.storage, pseudonym_secret=secret))
@@ -36,8 +38,10 @@ def with_pseudonym_key(settings: Settings) -> Settings:
 def _read(path: Path) -> str:
     secret = path.read_text(encoding="ascii").strip()
     if len(secret) < MIN_LENGTH:
-        raise SettingsError(f"{path} holds no usable pseudonym key. Restore it from a backup; deleting it "
-                            "detaches everyone from their stored data.")
+        raise SettingsError(
+            f"{path} holds no usable pseudonym key. Restore it from a backup; deleting it "
+            "detaches everyone from their stored data."
+        )
     return secret
 
 
@@ -50,6 +54,9 @@ def _create(path: Path) -> str:
         return _read(path)
     with os.fdopen(fd, "w", encoding="ascii") as f:
         f.write(secret + "\n")
-    log.warning("PSEUDONYM_SECRET is not set: generated a pseudonym key in %s. Keep that file (back it up): "
-                "without it nobody's stored data can be found again.", path)
+    log.warning(
+        "PSEUDONYM_SECRET is not set: generated a pseudonym key in %s. Keep that file (back it up): "
+        "without it nobody's stored data can be found again.",
+        path,
+    )
     return secret

@@ -40,12 +40,54 @@ MIN_NUMBER_DIGITS = 3  # "2 years" is kept, "1234" is not
 # spaCy has a tokenizer for these; the others (Thai, Burmese) use the multi-language one.
 SPACY_LANGUAGES = {"en", "es", "fr", "ar"}
 # Capitalised words that are not names; the caller adds the content's own vocabulary.
-KEEP = frozenset({"i", "i'm", "i've", "i'd", "nie", "tie", "padrón", "padron", "barcelona", "spain", "españa",
-                  "espagne", "thailand", "bangkok", "myanmar", "burma", "catalunya", "cataluña", "europe",
-                  # greetings and short replies that often stand alone at the start: "Hi, …", "Bonjour."
-                  "hi", "hello", "hey", "thanks", "thank", "yes", "no", "ok", "okay", "please", "sorry", "hola",
-                  "buenas", "buenos", "gracias", "sí", "vale", "bonjour", "bonsoir", "salut", "merci", "oui",
-                  "non", "pardon"})
+KEEP = frozenset(
+    {
+        "i",
+        "i'm",
+        "i've",
+        "i'd",
+        "nie",
+        "tie",
+        "padrón",
+        "padron",
+        "barcelona",
+        "spain",
+        "españa",
+        "espagne",
+        "thailand",
+        "bangkok",
+        "myanmar",
+        "burma",
+        "catalunya",
+        "cataluña",
+        "europe",
+        # greetings and short replies that often stand alone at the start: "Hi, …", "Bonjour."
+        "hi",
+        "hello",
+        "hey",
+        "thanks",
+        "thank",
+        "yes",
+        "no",
+        "ok",
+        "okay",
+        "please",
+        "sorry",
+        "hola",
+        "buenas",
+        "buenos",
+        "gracias",
+        "sí",
+        "vale",
+        "bonjour",
+        "bonsoir",
+        "salut",
+        "merci",
+        "oui",
+        "non",
+        "pardon",
+    }
+)
 _INTRODUCTIONS = (
     [{"LOWER": "my"}, {"LOWER": "name"}, {"LOWER": "is"}],
     [{"LOWER": "me"}, {"LOWER": "llamo"}],
@@ -59,14 +101,33 @@ _INTRODUCTIONS = (
 # Introductions in scripts written without spaces between words (Thai, Burmese, Khmer, Lao): the name
 # runs on from the phrase to the next space or sentence mark, so the phrase keeps and the rest goes.
 _UNSPACED_INTRODUCTIONS = (
-    "ผมชื่อ", "ฉันชื่อ", "ดิฉันชื่อ", "หนูชื่อ", "ชื่อของฉันคือ", "ชื่อของผมคือ",  # Thai
-    "ကျွန်တော့်နာမည်", "ကျွန်တော်နာမည်", "ကျွန်မနာမည်", "ကျနော့်နာမည်", "ကျွန်ုပ်နာမည်", "ကျွန်တော့်အမည်",  # Burmese
-    "ကျွန်မအမည်", "ကျွန်ုပ်၏အမည်",
-    "ខ្ញុំឈ្មោះ", "ខ្ញុំបាទឈ្មោះ", "នាងខ្ញុំឈ្មោះ", "ឈ្មោះរបស់ខ្ញុំ",  # Khmer
-    "ຂ້ອຍຊື່", "ຂ້ານ້ອຍຊື່", "ຂ້ອຍມີຊື່", "ຊື່ຂອງຂ້ອຍແມ່ນ", "ຂ້ອຍຊື່ວ່າ",  # Lao
+    "ผมชื่อ",
+    "ฉันชื่อ",
+    "ดิฉันชื่อ",
+    "หนูชื่อ",
+    "ชื่อของฉันคือ",
+    "ชื่อของผมคือ",  # Thai
+    "ကျွန်တော့်နာမည်",
+    "ကျွန်တော်နာမည်",
+    "ကျွန်မနာမည်",
+    "ကျနော့်နာမည်",
+    "ကျွန်ုပ်နာမည်",
+    "ကျွန်တော့်အမည်",  # Burmese
+    "ကျွန်မအမည်",
+    "ကျွန်ုပ်၏အမည်",
+    "ខ្ញុំឈ្មោះ",
+    "ខ្ញុំបាទឈ្មោះ",
+    "នាងខ្ញុំឈ្មោះ",
+    "ឈ្មោះរបស់ខ្ញុំ",  # Khmer
+    "ຂ້ອຍຊື່",
+    "ຂ້ານ້ອຍຊື່",
+    "ຂ້ອຍມີຊື່",
+    "ຊື່ຂອງຂ້ອຍແມ່ນ",
+    "ຂ້ອຍຊື່ວ່າ",  # Lao
 )
 _UNSPACED_INTRODUCTION = re.compile(
-    "(" + "|".join(sorted(map(re.escape, _UNSPACED_INTRODUCTIONS), key=len, reverse=True)) + r")\s*[^\s.,!?။၊។៕]+")
+    "(" + "|".join(sorted(map(re.escape, _UNSPACED_INTRODUCTIONS), key=len, reverse=True)) + r")\s*[^\s.,!?။၊។៕]+"
+)
 
 
 def cut_unspaced_introductions(text: str) -> str:

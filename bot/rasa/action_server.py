@@ -31,8 +31,6 @@ def free_port() -> int:
 PR_SET_PDEATHSIG = 1  # Linux prctl option: a signal for this process when its parent dies
 
 
-
-
 def main() -> None:
     """`python -m bot.rasa.action_server <rasa_sdk arguments>`: rasa-sdk, stopped when the process that started it dies.
 
@@ -52,8 +50,7 @@ def main() -> None:
 class ActionServer:
     """`python -m rasa_sdk --actions actions` on a free local port, for as long as needed."""
 
-    def __init__(self, env: dict[str, str] | None = None, log_path: Path | None = None,
-                 start_timeout: float = 120.0):
+    def __init__(self, env: dict[str, str] | None = None, log_path: Path | None = None, start_timeout: float = 120.0):
         self.port = free_port()
         self.url = f"http://{LOOPBACK}:{self.port}/webhook"
         self.env = {**environment(), "SANIC_HOST": LOOPBACK, **(env or {})}  # never reachable from the network
@@ -67,7 +64,10 @@ class ActionServer:
         out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "bot.rasa.action_server", "--actions", "actions", "--port", str(self.port)],
-            cwd=REPO, env={**self.env, PARENT_ENV: str(os.getpid())}, stdout=out, stderr=subprocess.STDOUT,
+            cwd=REPO,
+            env={**self.env, PARENT_ENV: str(os.getpid())},
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
         self._deadline = time.monotonic() + self.start_timeout
         if wait:
@@ -80,8 +80,10 @@ class ActionServer:
         health = f"http://{LOOPBACK}:{self.port}/health"
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"The action server exited with code {self.proc.returncode}"
-                                   + (f"; see {self.log_path}" if self.log_path else ""))
+                raise RuntimeError(
+                    f"The action server exited with code {self.proc.returncode}"
+                    + (f"; see {self.log_path}" if self.log_path else "")
+                )
             try:
                 with urllib.request.urlopen(health, timeout=1) as resp:
                     if resp.status == 200:
@@ -105,8 +107,9 @@ class ActionServer:
         self.start()
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()
 
 

@@ -39,8 +39,14 @@ class RasaClient(Protocol):
 class AgentClient:
     """Rasa in this process: loads the trained model once."""
 
-    def __init__(self, model_path: Path, action_url: str, timeout: float = 30.0, tracker_store: Any = None,
-                 lock_store: Any = None):
+    def __init__(
+        self,
+        model_path: Path,
+        action_url: str,
+        timeout: float = 30.0,
+        tracker_store: Any = None,
+        lock_store: Any = None,
+    ):
         """tracker_store: a Rasa TrackerStore (e.g. bot.rasa.tracker_store.sql_tracker_store); None keeps memory.
 
         lock_store: a Rasa LockStore (redis_lock_store below) so that replicas sharing a tracker
@@ -68,8 +74,12 @@ class AgentClient:
 
         # Rasa's debug events contain the person's text: never log below INFO.
         configure_structlog(max(logging.getLogger().getEffectiveLevel(), logging.INFO))
-        self._agent = Agent.load(str(self.model_path), action_endpoint=EndpointConfig(url=self.action_url),
-                                 tracker_store=self.tracker_store, lock_store=self.lock_store)
+        self._agent = Agent.load(
+            str(self.model_path),
+            action_endpoint=EndpointConfig(url=self.action_url),
+            tracker_store=self.tracker_store,
+            lock_store=self.lock_store,
+        )
 
     async def send(self, sender_id: str, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
         """Run one message through NLU, policies and actions."""
@@ -126,9 +136,13 @@ def redis_lock_store(url: str) -> Any:
     from rasa.core.lock_store import RedisLockStore
 
     parts = urlsplit(url)
-    return RedisLockStore(host=parts.hostname or "localhost", port=parts.port or 6379,
-                          db=int(parts.path.lstrip("/") or 0), password=parts.password,
-                          use_ssl=parts.scheme == "rediss")
+    return RedisLockStore(
+        host=parts.hostname or "localhost",
+        port=parts.port or 6379,
+        db=int(parts.path.lstrip("/") or 0),
+        password=parts.password,
+        use_ssl=parts.scheme == "rediss",
+    )
 
 
 class HttpRasaClient:
@@ -153,8 +167,9 @@ class HttpRasaClient:
         first = int.from_bytes(hashlib.sha256(sender_id.encode("utf-8")).digest()[:8], "big") % len(self.urls)
         return self.urls[first:] + self.urls[:first]
 
-    async def _request(self, method: str, sender_id: str, path: str, body: Any,
-                       query: dict[str, str] | None = None) -> Any:
+    async def _request(
+        self, method: str, sender_id: str, path: str, body: Any, query: dict[str, str] | None = None
+    ) -> Any:
         """One JSON request to the conversation's server (failing over on connection errors)."""
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.timeout))
@@ -193,14 +208,20 @@ class HttpRasaClient:
 
     async def events(self, sender_id: str) -> list[dict[str, Any]]:
         """The stored events of a conversation (Rasa starts a session, so a new one has only that)."""
-        state = await self._request("GET", sender_id, f"/conversations/{quote(sender_id, safe='')}/tracker", None,
-                                    {"include_events": "ALL"})
+        state = await self._request(
+            "GET", sender_id, f"/conversations/{quote(sender_id, safe='')}/tracker", None, {"include_events": "ALL"}
+        )
         return list(state.get("events") or [])
 
     async def append_events(self, sender_id: str, events: list[dict[str, Any]]) -> None:
         """Append events to the conversation's tracker (`POST /conversations/{id}/tracker/events`)."""
-        await self._request("POST", sender_id, f"/conversations/{quote(sender_id, safe='')}/tracker/events", events,
-                            {"include_events": "NONE"})
+        await self._request(
+            "POST",
+            sender_id,
+            f"/conversations/{quote(sender_id, safe='')}/tracker/events",
+            events,
+            {"include_events": "NONE"},
+        )
 
     async def close(self) -> None:
         """Close the HTTP connections."""

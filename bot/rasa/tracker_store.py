@@ -23,8 +23,7 @@ def sql_tracker_store(url: str) -> Any | None:
         with engine.connect():
             pass
     except OUTAGES as error:
-        log.error("Database unavailable, Rasa keeps conversations in memory until restart: %s",
-                  outage_reason(error))
+        log.error("Database unavailable, Rasa keeps conversations in memory until restart: %s", outage_reason(error))
         return None
     finally:
         engine.dispose()

@@ -24,13 +24,25 @@ def check_nlu(repo: Path = REPO, content_dir: Path | None = None) -> list[Proble
     nlu_dir = repo / "nlu_data"
     for lang in content.language_codes:
         if not (nlu_dir / lang).is_dir():
-            problems.append(Problem(f"nlu_data/{lang}", "", f"No training examples for {lang}.",
-                                    f"Create nlu_data/{lang}/ with examples for every intent."))
+            problems.append(
+                Problem(
+                    f"nlu_data/{lang}",
+                    "",
+                    f"No training examples for {lang}.",
+                    f"Create nlu_data/{lang}/ with examples for every intent.",
+                )
+            )
     for path in sorted(nlu_dir.rglob("*.yml")):
         rel = str(path.relative_to(repo))
         if path.parent.name not in content.language_codes:
-            problems.append(Problem(rel, "", f"{path.parent.name!r} is not a language of content/languages.yml.",
-                                    "Put the file in nlu_data/<language code>/."))
+            problems.append(
+                Problem(
+                    rel,
+                    "",
+                    f"{path.parent.name!r} is not a language of content/languages.yml.",
+                    "Put the file in nlu_data/<language code>/.",
+                )
+            )
             continue
         try:
             doc = read_yaml(path, rel)
@@ -39,23 +51,45 @@ def check_nlu(repo: Path = REPO, content_dir: Path | None = None) -> list[Proble
             continue
         blocks = doc.data.get("nlu") if isinstance(doc.data, dict) else None
         if not isinstance(blocks, list):
-            problems.append(Problem(rel, "nlu", "No 'nlu:' list found.", "Start the file with version and nlu:.",
-                                    doc.line()))
+            problems.append(
+                Problem(rel, "nlu", "No 'nlu:' list found.", "Start the file with version and nlu:.", doc.line())
+            )
             continue
         for i, block in enumerate(blocks):
             if not isinstance(block, dict) or "intent" not in block:
-                problems.append(Problem(rel, f"nlu[{i}]", "Each entry needs 'intent:' and 'examples:'.",
-                                        "See the other entries in the file.", doc.line("nlu", i)))
+                problems.append(
+                    Problem(
+                        rel,
+                        f"nlu[{i}]",
+                        "Each entry needs 'intent:' and 'examples:'.",
+                        "See the other entries in the file.",
+                        doc.line("nlu", i),
+                    )
+                )
                 continue
             name = block["intent"]
             if name not in intents:
-                problems.append(Problem(rel, f"nlu[{i}].intent", f"{name!r} is not a topic id or conversation intent.",
-                                        "Use an id from content/topics.yml.", doc.line("nlu", i, "intent")))
+                problems.append(
+                    Problem(
+                        rel,
+                        f"nlu[{i}].intent",
+                        f"{name!r} is not a topic id or conversation intent.",
+                        "Use an id from content/topics.yml.",
+                        doc.line("nlu", i, "intent"),
+                    )
+                )
             examples = [x for x in str(block.get("examples", "")).splitlines() if x.strip().startswith("- ")]
             if len(examples) < MIN_EXAMPLES:
-                problems.append(Problem(rel, f"nlu[{i}].examples", f"{name} has {len(examples)} examples.",
-                                        f"Write at least {MIN_EXAMPLES}, each on a line starting with '- '.",
-                                        doc.line("nlu", i, "examples"), "warning"))
+                problems.append(
+                    Problem(
+                        rel,
+                        f"nlu[{i}].examples",
+                        f"{name} has {len(examples)} examples.",
+                        f"Write at least {MIN_EXAMPLES}, each on a line starting with '- '.",
+                        doc.line("nlu", i, "examples"),
+                        "warning",
+                    )
+                )
     return problems
 
 
@@ -108,10 +142,14 @@ def train(repo: Path = REPO, force: bool = False, content_dir: Path | None = Non
     progress.propagate = False
 
     with temporary_env("LOG_LEVEL", "INFO"):  # Rasa shows its progress bars only from INFO on
-        result = rasa_train(domain=str(repo / "domain.yml"), config=str(repo / "config.yml"),
-                            training_files=[str(repo / "data"), str(repo / "nlu_data")],
-                            output=str(target.parent), fixed_model_name=target.name[: -len(".tar.gz")],
-                            force_training=True)
+        result = rasa_train(
+            domain=str(repo / "domain.yml"),
+            config=str(repo / "config.yml"),
+            training_files=[str(repo / "data"), str(repo / "nlu_data")],
+            output=str(target.parent),
+            fixed_model_name=target.name[: -len(".tar.gz")],
+            force_training=True,
+        )
     if result.code != 0 or not target.exists():
         raise RuntimeError(f"Rasa training failed (code {result.code}).")
     for old in target.parent.glob("assistant-*.tar.gz"):

@@ -16,5 +16,16 @@ from bot.settings.sections import (
 )
 from bot.settings.values import SettingsError, bot_username
 
-__all__ = ["REPO", "ContentSettings", "HandoffSettings", "RasaSettings", "Settings", "SettingsError",
-           "StorageSettings", "TelegramSettings", "bot_username", "environment", "temporary_env"]
+__all__ = [
+    "REPO",
+    "ContentSettings",
+    "HandoffSettings",
+    "RasaSettings",
+    "Settings",
+    "SettingsError",
+    "StorageSettings",
+    "TelegramSettings",
+    "bot_username",
+    "environment",
+    "temporary_env",
+]

@@ -112,8 +112,11 @@ class HandoffSettings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> HandoffSettings:
         """STAFF_CHAT_ID, STAFF_ROSTER, STAFF_LANGUAGE."""
         env = _env(env)
-        return cls(chat_id(env, "STAFF_CHAT_ID"), Path(env["STAFF_ROSTER"]) if env.get("STAFF_ROSTER") else None,
-                   env.get("STAFF_LANGUAGE") or defaults.LANGUAGE)
+        return cls(
+            chat_id(env, "STAFF_CHAT_ID"),
+            Path(env["STAFF_ROSTER"]) if env.get("STAFF_ROSTER") else None,
+            env.get("STAFF_LANGUAGE") or defaults.LANGUAGE,
+        )
 
 
 @dataclass(frozen=True)
@@ -129,8 +132,12 @@ class RasaSettings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> RasaSettings:
         """RASA_URL (comma-separated), RASA_TOKEN, RASA_TIMEOUT, ACTION_SERVER_URL."""
         env = _env(env)
-        return cls(_rasa_urls(env), env.get("RASA_TOKEN", ""), seconds(env, "RASA_TIMEOUT", defaults.RASA_TIMEOUT),
-                   env.get("ACTION_SERVER_URL", ""))
+        return cls(
+            _rasa_urls(env),
+            env.get("RASA_TOKEN", ""),
+            seconds(env, "RASA_TIMEOUT", defaults.RASA_TIMEOUT),
+            env.get("ACTION_SERVER_URL", ""),
+        )
 
 
 def _rasa_urls(env: Mapping[str, str]) -> tuple[str, ...]:
@@ -141,8 +148,10 @@ def _rasa_urls(env: Mapping[str, str]) -> tuple[str, ...]:
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise SettingsError(f"RASA_URL: {url!r} is not an http(s) address like http://127.0.0.1:5005.")
         if parts.hostname not in defaults.LOOPBACK_HOSTS and not env.get("RASA_TOKEN"):
-            raise SettingsError(f"RASA_URL points to another host ({parts.hostname}) but RASA_TOKEN is empty: "
-                                "start Rasa with --auth-token and set the same RASA_TOKEN here.")
+            raise SettingsError(
+                f"RASA_URL points to another host ({parts.hostname}) but RASA_TOKEN is empty: "
+                "start Rasa with --auth-token and set the same RASA_TOKEN here."
+            )
     return urls
 
 
@@ -160,5 +169,10 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Read the environment; raise SettingsError with a clear message if a value is wrong."""
         env = _env(env)
-        return cls(ContentSettings.from_env(env), StorageSettings.from_env(env), TelegramSettings.from_env(env),
-                   HandoffSettings.from_env(env), RasaSettings.from_env(env))
+        return cls(
+            ContentSettings.from_env(env),
+            StorageSettings.from_env(env),
+            TelegramSettings.from_env(env),
+            HandoffSettings.from_env(env),
+            RasaSettings.from_env(env),
+        )

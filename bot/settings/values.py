@@ -13,8 +13,15 @@ class SettingsError(Exception):
     """A configuration value is wrong; the message says which and how to fix it."""
 
 
-def number(env: Mapping[str, str], name: str, default: N, parse: Callable[[str], N], what: str,
-           ok: Callable[[N], bool], bound: str) -> N:
+def number(
+    env: Mapping[str, str],
+    name: str,
+    default: N,
+    parse: Callable[[str], N],
+    what: str,
+    ok: Callable[[N], bool],
+    bound: str,
+) -> N:
     """The variable parsed as a number (default if unset); SettingsError if it is not one or out of bounds."""
     raw = env.get(name, "")
     if not raw:

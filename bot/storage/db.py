@@ -96,8 +96,12 @@ class Database:
     `get_preferences_or_none`) where a database outage must not stop answering.
     """
 
-    def __init__(self, url: str = DEFAULT_URL, retention_days: int = DEFAULT_RETENTION_DAYS,
-                 question_retention_days: int = DEFAULT_QUESTION_RETENTION_DAYS) -> None:
+    def __init__(
+        self,
+        url: str = DEFAULT_URL,
+        retention_days: int = DEFAULT_RETENTION_DAYS,
+        question_retention_days: int = DEFAULT_QUESTION_RETENTION_DAYS,
+    ) -> None:
         if retention_days < 1:
             raise ValueError(f"RETENTION_DAYS must be at least 1, not {retention_days}.")
         if question_retention_days < 1:

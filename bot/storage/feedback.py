@@ -43,8 +43,14 @@ async def add_question(db: Database, text: str, language: str, region: str, near
     if reason not in REASONS:
         raise ValueError(f"Unknown reason {reason!r}; use one of {', '.join(REASONS)}.")
     table = UnansweredQuestion.__table__
-    values = {"text": text, "language": language, "region": region, "nearest_topic": nearest_topic,
-              "reason": reason, "last_seen": today_utc()}
+    values = {
+        "text": text,
+        "language": language,
+        "region": region,
+        "nearest_topic": nearest_topic,
+        "reason": reason,
+        "last_seen": today_utc(),
+    }
 
     def work(conn: Connection) -> None:
         conn.execute(sa.insert(table).values(**values))
@@ -76,8 +82,11 @@ def helpfulness(db: Database) -> dict[tuple[str, str], Helpfulness]:
     with db.engine.connect() as conn:
         if not sa.inspect(conn).has_table(table.name):
             return {}
-        rows = conn.execute(sa.select(table.c.region, table.c.topic, table.c.helpful, sa.func.count())
-                            .group_by(table.c.region, table.c.topic, table.c.helpful)).all()
+        rows = conn.execute(
+            sa.select(table.c.region, table.c.topic, table.c.helpful, sa.func.count()).group_by(
+                table.c.region, table.c.topic, table.c.helpful
+            )
+        ).all()
     votes: dict[tuple[str, str], Counter[bool]] = {}
     for region, topic, helpful, count in rows:
         votes.setdefault((region, topic), Counter())[bool(helpful)] += count
@@ -107,5 +116,7 @@ def questions(db: Database, since: dt.date | None = None) -> list[Question]:
         if not sa.inspect(conn).has_table(table.name):
             return []
         rows = conn.execute(query).mappings().all()
-    return [Question(r["text"], r["language"], r["region"], r["nearest_topic"], r["reason"], r["last_seen"].date(),
-                     r["id"]) for r in rows]
+    return [
+        Question(r["text"], r["language"], r["region"], r["nearest_topic"], r["reason"], r["last_seen"].date(), r["id"])
+        for r in rows
+    ]

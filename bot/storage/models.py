@@ -74,8 +74,9 @@ class Case(Base):
     __tablename__ = "cases"
 
     id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
-    pseudonym = sa.Column(sa.String(64), sa.ForeignKey("users.pseudonym", ondelete="CASCADE"), nullable=False,
-                          index=True)
+    pseudonym = sa.Column(
+        sa.String(64), sa.ForeignKey("users.pseudonym", ondelete="CASCADE"), nullable=False, index=True
+    )
     language = sa.Column(sa.String(8), nullable=False)
     region = sa.Column(sa.String(32), nullable=False)
     kind = sa.Column(sa.String(16), nullable=False)  # request / urgent / complaint

@@ -37,9 +37,22 @@ from bot.telegram.handoff.service import HANDOFF_KEY, Handoff
 log = logging.getLogger(__name__)
 
 RETRIES_AFTER_FLOOD_WAIT = 3  # Telegram's 429 RetryAfter: wait as told, then resend
-NOT_TEXT = (filters.VOICE | filters.AUDIO | filters.PHOTO | filters.VIDEO | filters.VIDEO_NOTE
-            | filters.ANIMATION | filters.Sticker.ALL | filters.Document.ALL | filters.LOCATION
-            | filters.VENUE | filters.CONTACT | filters.POLL | filters.Dice.ALL | filters.STORY)
+NOT_TEXT = (
+    filters.VOICE
+    | filters.AUDIO
+    | filters.PHOTO
+    | filters.VIDEO
+    | filters.VIDEO_NOTE
+    | filters.ANIMATION
+    | filters.Sticker.ALL
+    | filters.Document.ALL
+    | filters.LOCATION
+    | filters.VENUE
+    | filters.CONTACT
+    | filters.POLL
+    | filters.Dice.ALL
+    | filters.STORY
+)
 
 
 def register_handlers(app: Application) -> None:
@@ -55,9 +68,15 @@ def register_handlers(app: Application) -> None:
     # 1. Outside private chats: say once that we only work in private, then stay quiet.
     app.add_handler(MessageHandler(~filters.ChatType.PRIVATE, h.not_private))
     # 2. Commands, before text: a command is text too.
-    for name, callback in (("start", h.start), ("language", h.choose_language), ("menu", h.menu),
-                           ("help", h.help_command), ("privacy", h.privacy), ("human", h.human),
-                           ("forget", h.forget)):
+    for name, callback in (
+        ("start", h.start),
+        ("language", h.choose_language),
+        ("menu", h.menu),
+        ("help", h.help_command),
+        ("privacy", h.privacy),
+        ("human", h.human),
+        ("forget", h.forget),
+    ):
         app.add_handler(CommandHandler(name, callback, filters=only_new))
     app.add_handler(MessageHandler(only_new & filters.COMMAND, h.help_command))  # unknown command
     # 3. Typed text goes to the assistant.
@@ -70,8 +89,7 @@ def register_handlers(app: Application) -> None:
     app.add_error_handler(h.on_error)
 
 
-def build_application(settings: Settings, assistant: Assistant,
-                      base_url: str | None = None) -> Application:
+def build_application(settings: Settings, assistant: Assistant, base_url: str | None = None) -> Application:
     """Build the Application for long polling; base_url (the Bot API server root) overrides the setting."""
     check_settings(settings)
     shared = SharedState.from_settings(settings)
@@ -81,8 +99,9 @@ def build_application(settings: Settings, assistant: Assistant,
         .token(settings.telegram.token)
         .base_url(f"{root}/bot")
         .base_file_url(f"{root}/file/bot")
-        .rate_limiter(PacedRateLimiter(ChatPacer(shared=shared.slots if shared else None),
-                                       max_retries=RETRIES_AFTER_FLOOD_WAIT))  # + 1 message/s per chat
+        .rate_limiter(
+            PacedRateLimiter(ChatPacer(shared=shared.slots if shared else None), max_retries=RETRIES_AFTER_FLOOD_WAIT)
+        )  # + 1 message/s per chat
         .concurrent_updates(PerChatUpdateProcessor())  # chats in parallel, each chat in order
         .context_types(ContextTypes(context=BotContext))  # handlers get services, content, language, person
         .build()

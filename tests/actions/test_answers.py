@@ -37,8 +37,13 @@ def title(topic: str) -> str:
 
 
 async def test_an_unsure_answer_also_offers_the_next_likeliest_topics():
-    ranking = [("health.access", 0.5), ("health.emergency", 0.3), ("registration.municipal", 0.1),
-               ("greet", 0.06), ("legal.aid", 0.01)]
+    ranking = [
+        ("health.access", 0.5),
+        ("health.emergency", 0.3),
+        ("registration.municipal", 0.1),
+        ("greet", 0.06),
+        ("legal.aid", 0.01),
+    ]
     shown, meta = await run(0.5, ranking)
     titles = [b["title"] for b in shown[-1]["buttons"]]
     assert meta["topic"] == "health.access"

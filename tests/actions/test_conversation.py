@@ -39,13 +39,16 @@ async def test_greet_in_an_unknown_language_falls_back_to_english():
     assert ran.language_slot == "en"
 
 
-@pytest.mark.parametrize(("action", "name", "string_id"), [
-    (ActionThanks, "action_thanks", "thanks.reply"),
-    (ActionGoodbye, "action_goodbye", "goodbye.reply"),
-    (ActionAffirm, "action_affirm", "affirm.reply"),
-    (ActionDeny, "action_deny", "deny.reply"),
-    (ActionBotChallenge, "action_bot_challenge", "bot_challenge.reply"),
-])
+@pytest.mark.parametrize(
+    ("action", "name", "string_id"),
+    [
+        (ActionThanks, "action_thanks", "thanks.reply"),
+        (ActionGoodbye, "action_goodbye", "goodbye.reply"),
+        (ActionAffirm, "action_affirm", "affirm.reply"),
+        (ActionDeny, "action_deny", "deny.reply"),
+        (ActionBotChallenge, "action_bot_challenge", "bot_challenge.reply"),
+    ],
+)
 async def test_each_small_talk_action_says_its_own_string(action: type, name: str, string_id: str):
     ran = await run(action(), tracker(language="th"))
     assert action().name() == name
@@ -68,8 +71,9 @@ async def test_the_second_message_in_a_row_not_understood_offers_a_person():
     assert ran.language_slot == "es"
 
 
-@pytest.mark.parametrize("between", [SESSION_STARTED, user_event("health.access")],
-                         ids=["session_started", "understood message"])
+@pytest.mark.parametrize(
+    "between", [SESSION_STARTED, user_event("health.access")], ids=["session_started", "understood message"]
+)
 async def test_a_new_session_or_an_understood_message_resets_the_count(between: dict):
     before = [user_event("nlu_fallback"), user_event("nlu_fallback"), between]
     ran = await run(ActionOutOfScope(), tracker(intent="out_of_scope", language="es", events=before))

@@ -15,11 +15,18 @@ def ui(lang: str, string_id: str, **values: object) -> str:
     return content_store().current().text(lang, string_id, **values)
 
 
-@pytest.mark.parametrize(("region", "lang", "emergency"), [
-    ("es-barcelona", "en", "112"), ("es-barcelona", "ar", "112"), ("th", "my", "191"), ("th", "th", "191"),
-])
-async def test_handoff_gives_every_hotline_of_the_region_and_its_emergency_number(region: str, lang: str,
-                                                                                  emergency: str):
+@pytest.mark.parametrize(
+    ("region", "lang", "emergency"),
+    [
+        ("es-barcelona", "en", "112"),
+        ("es-barcelona", "ar", "112"),
+        ("th", "my", "191"),
+        ("th", "th", "191"),
+    ],
+)
+async def test_handoff_gives_every_hotline_of_the_region_and_its_emergency_number(
+    region: str, lang: str, emergency: str
+):
     pack = content_store().current().region(region)
     ran = await run(ActionHumanHandoff(), tracker(intent="human_handoff", language=lang, region=region))
     lines = ran.texts[0].split("\n")

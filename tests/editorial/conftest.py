@@ -6,15 +6,13 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from bot.editorial.browser import INSTALL_HINT, find_chromium
 from bot.settings import REPO
-
-Bot = Callable[..., subprocess.CompletedProcess[str]]
+from tests.helpers.editing import Bot
 
 
 @pytest.fixture()
@@ -30,8 +28,14 @@ def bot() -> Bot:
     """Run `python -m bot ARGS` as an editor would; return the finished process."""
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "bot", *args], cwd=REPO, capture_output=True, text=True,
-                              timeout=120, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+        return subprocess.run(
+            [sys.executable, "-m", "bot", *args],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        )
 
     return run
 
@@ -43,21 +47,8 @@ def chromium() -> Path:
     if found is None:
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail(f"REQUIRE_BROWSER=1 but chromium is not installed. {INSTALL_HINT}")
-        pytest.skip("chromium is not installed (apt-get install chromium fonts-noto-core, or make install as "
-                    "root); set REQUIRE_BROWSER=1 to make this a failure")
+        pytest.skip(
+            "chromium is not installed (apt-get install chromium fonts-noto-core, or make install as "
+            "root); set REQUIRE_BROWSER=1 to make this a failure"
+        )
     return found
-
-
-def edit(path: Path, old: str, new: str, count: int = 1) -> None:
-    """Replace text in a content file, failing loudly if the text is not there."""
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, count), encoding="utf-8")
-
-
-def line_of(path: Path, needle: str, start: int = 0) -> int:
-    """The 1-based number of the first line at or after start that contains needle."""
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if number > start and needle in line:
-            return number
-    raise AssertionError(f"{needle!r} not in {path}")

@@ -9,7 +9,7 @@ import pytest
 
 from bot.content.load import load_content
 from bot.editorial.stamp import stamp
-from tests.editorial.conftest import Bot, edit, line_of
+from tests.helpers.editing import Bot, edit, line_of
 
 
 def check(bot: Bot, content_dir: Path) -> tuple[int, list[str]]:
@@ -25,8 +25,10 @@ def test_the_real_content_passes(bot: Bot, content_dir: Path):
 
 def _unknown_status(d: Path) -> tuple[str, str]:
     edit(d / "global" / "housing.help.yml", "status: machine_translation", "status: finished")
-    return (r"ERROR content/global/housing\.help\.yml:\d+ \[translations\.es\.status\]: Unknown status 'finished'\. "
-            r"Fix: Use draft, machine_translation or reviewed\.")
+    return (
+        r"ERROR content/global/housing\.help\.yml:\d+ \[translations\.es\.status\]: Unknown status 'finished'\. "
+        r"Fix: Use draft, machine_translation or reviewed\."
+    )
 
 
 def _missing_translation(d: Path) -> tuple[str, str]:
@@ -60,8 +62,11 @@ def _yaml_syntax(d: Path) -> tuple[str, str]:
     return r"ERROR content/th/work\.rights\.yml:\d+: This is not valid YAML .* Fix: Check indentation"
 
 
-@pytest.mark.parametrize("breaker", [_unknown_status, _missing_translation, _no_sources, _too_long, _ui_string,
-                                     _yaml_syntax], ids=lambda f: f.__name__.strip("_"))
+@pytest.mark.parametrize(
+    "breaker",
+    [_unknown_status, _missing_translation, _no_sources, _too_long, _ui_string, _yaml_syntax],
+    ids=lambda f: f.__name__.strip("_"),
+)
 def test_each_kind_of_error_is_named_with_its_fix_and_exits_1(bot: Bot, content_dir: Path, breaker):
     expected = breaker(content_dir)
     code, lines = check(bot, content_dir)
@@ -77,10 +82,17 @@ def test_a_translation_whose_number_differs_is_an_error_naming_language_and_numb
     messages_line = line_of(path, "messages:", line_of(path, "  ar:")) + 1  # the list under it
     where = rf"ERROR content/th/work\.permit\.yml:{messages_line} \[translations\.ar\.messages\]: "
     assert code == 1
-    assert any(re.match(where + r"The ar translation lacks 7,600, which the English text has\. "
-                        r"Fix: Write 7,600 in the ar text exactly as in English\.", x) for x in lines), lines
-    assert any(re.match(where + r"The ar translation has 7,500, which the English text does not have\.", x)
-               for x in lines), lines
+    assert any(
+        re.match(
+            where + r"The ar translation lacks 7,600, which the English text has\. "
+            r"Fix: Write 7,600 in the ar text exactly as in English\.",
+            x,
+        )
+        for x in lines
+    ), lines
+    assert any(
+        re.match(where + r"The ar translation has 7,500, which the English text does not have\.", x) for x in lines
+    ), lines
 
 
 def test_a_changed_phone_number_and_email_are_caught(bot: Bot, content_dir: Path):
@@ -106,14 +118,29 @@ def test_warnings_alone_exit_0(bot: Bot, content_dir: Path):
     edit(housing, recorded.group(0), "source_hash: not-a-hash")
     code, lines = check(bot, content_dir)
     assert code == 0, lines
-    assert any(x.startswith("WARNING content/th/work.permit.yml [valid_until]: Expired on 2020-01-31; not served.")
-               for x in lines), lines
-    assert any(re.match(r"WARNING content/global/legal\.aid\.yml:\d+ \[translations\.en\.messages\.0\]: "
-                        r"Message is \d+ characters \(aim for under 700\)", x) for x in lines), lines
-    assert any(re.match(r"WARNING content/global/housing\.help\.yml:\d+ \[translations\.es\.source_hash\]: "
-                        r"source_hash must be 12 hexadecimal characters", x) for x in lines), lines
-    assert lines[-1] == ("0 errors, 3 warnings in 3 files. "
-                         "No errors: the content can be used; please look at the warnings.")
+    assert any(
+        x.startswith("WARNING content/th/work.permit.yml [valid_until]: Expired on 2020-01-31; not served.")
+        for x in lines
+    ), lines
+    assert any(
+        re.match(
+            r"WARNING content/global/legal\.aid\.yml:\d+ \[translations\.en\.messages\.0\]: "
+            r"Message is \d+ characters \(aim for under 700\)",
+            x,
+        )
+        for x in lines
+    ), lines
+    assert any(
+        re.match(
+            r"WARNING content/global/housing\.help\.yml:\d+ \[translations\.es\.source_hash\]: "
+            r"source_hash must be 12 hexadecimal characters",
+            x,
+        )
+        for x in lines
+    ), lines
+    assert lines[-1] == (
+        "0 errors, 3 warnings in 3 files. No errors: the content can be used; please look at the warnings."
+    )
 
 
 def test_stale_after_english_edit_and_stamp_clears_it(bot: Bot, content_dir: Path):
@@ -131,9 +158,11 @@ def test_stale_after_english_edit_and_stamp_clears_it(bot: Bot, content_dir: Pat
     others = set(load_content(content_dir).language_codes) - {"en"}
     assert {re.search(r"translations\.(\w+)\.source_hash", x).group(1) for x in stale} == others
     ar_hash_line = line_of(path, "source_hash:", line_of(path, "  ar:"))
-    assert (f"WARNING content/global/legal.aid.yml:{ar_hash_line} [translations.ar.source_hash]: Stale: the English "
-            "text changed after the ar translation was made. Fix: Update the ar messages to match the English ones, "
-            "then run: python -m bot content stamp --lang ar --topic legal.aid") in out
+    assert (
+        f"WARNING content/global/legal.aid.yml:{ar_hash_line} [translations.ar.source_hash]: Stale: the English "
+        "text changed after the ar translation was made. Fix: Update the ar messages to match the English ones, "
+        "then run: python -m bot content stamp --lang ar --topic legal.aid"
+    ) in out
     bot("content", "stamp", "--content", str(content_dir), "--lang", "ar", "--topic", "legal.aid")
     still = [x for x in check(bot, content_dir)[1] if "Stale" in x]
     assert len(still) == len(others) - 1 and not any(".ar." in x for x in still)

@@ -9,9 +9,15 @@ def shown(text: str) -> dict[str, str]:
 
 def test_phone_numbers_urls_amounts_and_emails_are_facts():
     facts = shown("Call 900 10 50 90 or 112. Fee €1,221 or 7,600 baht, 5 €. See https://x.org/a/, a.b@x.cat.")
-    assert facts == {"number:900105090": "900 10 50 90", "number:112": "112", "number:1221": "€1,221",
-                     "number:7600": "7,600", "number:5": "5 €", "url:x.org/a": "https://x.org/a/",
-                     "email:a.b@x.cat": "a.b@x.cat"}
+    assert facts == {
+        "number:900105090": "900 10 50 90",
+        "number:112": "112",
+        "number:1221": "€1,221",
+        "number:7600": "7,600",
+        "number:5": "5 €",
+        "url:x.org/a": "https://x.org/a/",
+        "email:a.b@x.cat": "a.b@x.cat",
+    }
 
 
 def test_small_counts_are_not_facts():

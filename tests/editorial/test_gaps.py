@@ -13,7 +13,7 @@ import pytest
 from bot.editorial.gaps import group_questions, render_csv, render_html
 from bot.storage.db import Database
 from bot.storage.feedback import Question, add_question
-from tests.editorial.conftest import Bot
+from tests.helpers.editing import Bot
 
 DAY = dt.date(2026, 11, 20)
 
@@ -36,15 +36,21 @@ QUESTIONS = [
 def test_groups_are_by_language_and_topic_most_frequent_first() -> None:
     groups = group_questions(QUESTIONS)
     assert [(g.language, g.nearest_topic, g.count) for g in groups] == [
-        ("es", "health.card", 3), ("ar", "work.rights", 2), ("en", "(none)", 1), ("en", "registration.municipal", 1)]
+        ("es", "health.card", 3),
+        ("ar", "work.rights", 2),
+        ("en", "(none)", 1),
+        ("en", "registration.municipal", 1),
+    ]
     assert groups[0].texts() == ["dónde renuevo la tarjeta (×2)", "tarjeta sanitaria caducada"]
     assert dict(groups[0].reasons) == {"low_confidence": 1, "not_helpful": 1, "fallback": 1}
 
 
 def test_csv_has_one_row_per_group_in_order() -> None:
     rows = list(csv.DictReader(io.StringIO(render_csv(group_questions(QUESTIONS)))))
-    assert [(r["language"], r["nearest_topic"], r["count"]) for r in rows][:2] == \
-        [("es", "health.card", "3"), ("ar", "work.rights", "2")]
+    assert [(r["language"], r["nearest_topic"], r["count"]) for r in rows][:2] == [
+        ("es", "health.card", "3"),
+        ("ar", "work.rights", "2"),
+    ]
     first = rows[0]
     assert (first["fallback"], first["low_confidence"], first["not_helpful"]) == ("1", "1", "1")
     assert (first["first_day"], first["last_day"]) == ("2026-11-20", "2026-11-22")
@@ -54,8 +60,10 @@ def test_csv_has_one_row_per_group_in_order() -> None:
 def test_html_lists_the_groups_in_order_with_their_script_direction() -> None:
     page = render_html(group_questions(QUESTIONS), DAY, since=DAY)
     assert page.startswith("<!DOCTYPE html>") and "since 2026-11-20" in page
-    order = [page.index(f'data-lang="{lang}" data-topic="{topic}"')
-             for lang, topic in (("es", "health.card"), ("ar", "work.rights"), ("en", "(none)"))]
+    order = [
+        page.index(f'data-lang="{lang}" data-topic="{topic}"')
+        for lang, topic in (("es", "health.card"), ("ar", "work.rights"), ("en", "(none)"))
+    ]
     assert order == sorted(order)
     assert '<li dir="auto">كيف أجد عملا (×2)</li>' in page
     assert "No unanswered questions" in render_html([], DAY)
@@ -68,8 +76,9 @@ def test_gaps_command_reads_the_database(bot: Bot, tmp_path: Path, monkeypatch: 
 
     async def fill() -> None:
         for question in QUESTIONS:
-            await add_question(db, question.text, question.language, question.region, question.nearest_topic,
-                               question.reason)
+            await add_question(
+                db, question.text, question.language, question.region, question.nearest_topic, question.reason
+            )
 
     asyncio.run(fill())
     db.close()

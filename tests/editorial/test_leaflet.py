@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from bot.editorial.browser import screenshot
-from tests.editorial.conftest import Bot, edit, line_of
+from tests.helpers.editing import Bot, edit, line_of
 
 USERNAME = "MigrantHelpBot"
 # (language, region): Arabic is right to left; Thai and Burmese need their own fonts and shaping.
@@ -25,8 +25,9 @@ def _expected(content: Path, lang: str, region: str) -> tuple[list[tuple[str, li
     answers = []
     for topic_id in listed:
         path = content / region / f"{topic_id}.yml"
-        tr = yaml.safe_load((path if path.is_file() else content / "global" / f"{topic_id}.yml")
-                            .read_text(encoding="utf-8"))["translations"][lang]
+        tr = yaml.safe_load(
+            (path if path.is_file() else content / "global" / f"{topic_id}.yml").read_text(encoding="utf-8")
+        )["translations"][lang]
         answers.append((tr["title"], [m.strip() for m in tr["messages"]]))
     hotlines = yaml.safe_load((content / region / "region.yml").read_text(encoding="utf-8"))["hotlines"]
     return answers, [h["number"] for h in hotlines]
@@ -38,16 +39,29 @@ def no_username(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _export(bot: Bot, content: Path, out: Path, lang: str, region: str, fmt: str = "html") -> str:
-    result = bot("content", "export", "--content", str(content), "--lang", lang, "--region", region,
-                 "--format", fmt, "--output", str(out))
+    result = bot(
+        "content",
+        "export",
+        "--content",
+        str(content),
+        "--lang",
+        lang,
+        "--region",
+        region,
+        "--format",
+        fmt,
+        "--output",
+        str(out),
+    )
     assert result.returncode == 0, result.stderr
     assert f"Wrote {out}" in result.stdout
     return result.stdout
 
 
 @pytest.mark.parametrize(("lang", "region"), CASES)
-def test_html_has_the_answers_and_numbers_in_the_language(bot: Bot, content_dir: Path, tmp_path: Path, lang: str,
-                                                          region: str, no_username: None):
+def test_html_has_the_answers_and_numbers_in_the_language(
+    bot: Bot, content_dir: Path, tmp_path: Path, lang: str, region: str, no_username: None
+):
     out = tmp_path / f"{lang}.html"
     _export(bot, content_dir, out, lang, region)
     page = out.read_text(encoding="utf-8")
@@ -69,8 +83,7 @@ def test_html_has_the_answers_and_numbers_in_the_language(bot: Bot, content_dir:
     assert "<svg" not in page  # no BOT_USERNAME: no QR code
 
 
-def test_qr_code_only_with_bot_username(bot: Bot, content_dir: Path, tmp_path: Path,
-                                        monkeypatch: pytest.MonkeyPatch):
+def test_qr_code_only_with_bot_username(bot: Bot, content_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("BOT_USERNAME", f"@{USERNAME}")
     stdout = _export(bot, content_dir, tmp_path / "qr.html", "th", "th")
     page = (tmp_path / "qr.html").read_text(encoding="utf-8")
@@ -86,8 +99,9 @@ def test_expired_answers_are_not_printed(bot: Bot, content_dir: Path, tmp_path: 
     permit = content_dir / "th" / "work.permit.yml"
     edit(permit, "valid_until: 2027-02-13", "valid_until: 2026-01-31")
     out = tmp_path / "th.html"
-    result = bot("content", "export", "--content", str(content_dir), "--lang", "th", "--region", "th",
-                 "--output", str(out))
+    result = bot(
+        "content", "export", "--content", str(content_dir), "--lang", "th", "--region", "th", "--output", str(out)
+    )
     assert result.returncode == 0, result.stderr
     assert "Left out work.permit: expired on 2026-01-31" in result.stderr
     page = out.read_text(encoding="utf-8")
@@ -104,7 +118,7 @@ def test_unknown_language_region_or_broken_leaflet_file(bot: Bot, content_dir: P
     assert result.returncode == 2 and "Unknown region 'tha'. Did you mean th?" in result.stderr
     assert not out.exists()
     edit(content_dir / "leaflet.yml", "th: [work.rights,", "th: [work.rigths,")
-    edit(content_dir / "leaflet.yml", "emergency: \"الطوارئ: {number}\"", "emergency: \"الطوارئ: {numero}\"")
+    edit(content_dir / "leaflet.yml", 'emergency: "الطوارئ: {number}"', 'emergency: "الطوارئ: {numero}"')
     result = bot("content", "export", "--content", str(content_dir), "--lang", "ar", "--output", str(out))
     assert result.returncode == 2 and not out.exists()
     line = line_of(content_dir / "leaflet.yml", "work.rigths")
@@ -122,8 +136,9 @@ def _dark_share(image: object) -> float:
 
 
 @pytest.mark.parametrize("lang", ["ar", "th", "my"])
-def test_leaflet_renders_in_headless_chromium(bot: Bot, content_dir: Path, tmp_path: Path, chromium: Path,
-                                              lang: str, monkeypatch: pytest.MonkeyPatch):
+def test_leaflet_renders_in_headless_chromium(
+    bot: Bot, content_dir: Path, tmp_path: Path, chromium: Path, lang: str, monkeypatch: pytest.MonkeyPatch
+):
     import zxingcpp
     from PIL import Image
 
@@ -147,13 +162,14 @@ def _bigrams(words: list[str]) -> set[str]:
     pairs = set()
     for word in map(_letters, words):
         for w in (word, word[::-1]):
-            pairs |= {w[i:i + 2] for i in range(len(w) - 1)}
+            pairs |= {w[i : i + 2] for i in range(len(w) - 1)}
     return pairs
 
 
 @pytest.mark.parametrize(("lang", "region"), [("ar", "es-barcelona"), ("th", "th"), ("my", "th")])
-def test_pdf_is_a4_with_the_text_in_its_text_layer(bot: Bot, content_dir: Path, tmp_path: Path, chromium: Path,
-                                                   lang: str, region: str, no_username: None):
+def test_pdf_is_a4_with_the_text_in_its_text_layer(
+    bot: Bot, content_dir: Path, tmp_path: Path, chromium: Path, lang: str, region: str, no_username: None
+):
     import pypdfium2 as pdfium
 
     pdf_path = tmp_path / f"{lang}.pdf"
@@ -171,8 +187,9 @@ def test_pdf_is_a4_with_the_text_in_its_text_layer(bot: Bot, content_dir: Path, 
         assert number in text or (lang == "ar" and " ".join(reversed(number.split())) in text), number
     # Text extraction of complex scripts splits and repeats some clusters, so whole sentences cannot be
     # compared; but nearly all letter pairs of the answers must be there (another language shares none).
-    wanted = {p for p in _bigrams([w for title, ms in answers for m in (title, *ms) for w in m.split()])
-              if not p.isascii()}
+    wanted = {
+        p for p in _bigrams([w for title, ms in answers for m in (title, *ms) for w in m.split()]) if not p.isascii()
+    }
     found = _bigrams(text.split())
     assert len(wanted) > 200
     assert len(wanted & found) / len(wanted) > 0.75, sorted(wanted - found)[:40]
@@ -180,8 +197,9 @@ def test_pdf_is_a4_with_the_text_in_its_text_layer(bot: Bot, content_dir: Path, 
 
 def test_pdf_without_chromium_says_how_to_install_it(bot: Bot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("PATH", str(tmp_path))  # no chromium on it
-    result = bot("content", "export", "--lang", "th", "--region", "th", "--format", "pdf",
-                 "--output", str(tmp_path / "th.pdf"))
+    result = bot(
+        "content", "export", "--lang", "th", "--region", "th", "--format", "pdf", "--output", str(tmp_path / "th.pdf")
+    )
     assert result.returncode == 1
     assert "Chromium is not installed" in result.stderr and "apt-get install chromium" in result.stderr
     assert not (tmp_path / "th.pdf").exists()

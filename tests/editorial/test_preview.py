@@ -7,14 +7,23 @@ from pathlib import Path
 
 from bot.content.load import load_content
 from bot.replies import topic_title
-from tests.editorial.conftest import Bot, edit
+from tests.helpers.editing import Bot, edit
 
 
 def test_barcelona_topic_in_arabic_is_escaped_with_its_buttons(bot: Bot, content_dir: Path):
     path = content_dir / "es-barcelona" / "registration.municipal.yml"
     edit(path, "كيف؟ اتصل بالرقم 010", "كيف؟ <b>اتصل</b> & بالرقم 010")
-    result = bot("content", "preview", "registration.municipal", "--lang", "ar", "--region", "es-barcelona",
-                 "--content", str(content_dir))
+    result = bot(
+        "content",
+        "preview",
+        "registration.municipal",
+        "--lang",
+        "ar",
+        "--region",
+        "es-barcelona",
+        "--content",
+        str(content_dir),
+    )
     assert result.returncode == 0, result.stderr
     out = result.stdout
     content = load_content(content_dir)
@@ -26,9 +35,10 @@ def test_barcelona_topic_in_arabic_is_escaped_with_its_buttons(bot: Bot, content
     assert out.index("--- message 1 of 3 ---") < out.index("--- message 3 of 3 ---") < out.index("--- buttons ---")
     buttons = out.split("--- buttons ---\n", 1)[1].splitlines()
     expected = [topic_title(content, "es-barcelona", "ar", t) for t in topic.related]
-    assert buttons == [f"[{t}]" for t in expected] + [f"[{content.text('ar', 'button.talk_to_person')}]",
-                                                       f"[{content.text('ar', 'telegram.feedback.helpful')}] "
-                                                       f"[{content.text('ar', 'telegram.feedback.not_helpful')}]"]
+    assert buttons == [f"[{t}]" for t in expected] + [
+        f"[{content.text('ar', 'button.talk_to_person')}]",
+        f"[{content.text('ar', 'telegram.feedback.helpful')}] [{content.text('ar', 'telegram.feedback.not_helpful')}]",
+    ]
     assert "status: machine_translation" in out.splitlines()[0]
 
 

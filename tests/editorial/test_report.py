@@ -14,7 +14,7 @@ from bot.editorial.browser import screenshot
 from bot.editorial.report import NO_HELPFULNESS, write_report
 from bot.editorial.stamp import stamp
 from bot.editorial.status import STATUSES
-from tests.editorial.conftest import Bot, edit, line_of
+from tests.helpers.editing import Bot, edit, line_of
 
 TODAY = dt.date(2026, 11, 26)
 
@@ -31,7 +31,7 @@ def varied(content_dir: Path) -> Path:
     legal.write_text("\n".join(lines) + "\n", encoding="utf-8")
     health = content_dir / "es-barcelona" / "health.access.yml"
     text = health.read_text(encoding="utf-8")
-    health.write_text(text[: text.index("\n  ar:")] + text[text.index("\n  th:"):], encoding="utf-8")
+    health.write_text(text[: text.index("\n  ar:")] + text[text.index("\n  th:") :], encoding="utf-8")
     edit(content_dir / "th" / "work.permit.yml", "valid_until: 2027-02-13", "valid_until: 2026-01-31")
     return content_dir
 
@@ -66,8 +66,11 @@ def test_report_html_and_markdown(varied: Path, tmp_path: Path):
             assert f"<code>{topic_id}</code>" in section, (region, topic_id)
         for lang in content.language_codes:
             assert f'<th data-lang="{lang}">' in section
-        cells = re.findall(r'<td class="status-(\w+)" data-topic="([\w.]+)" data-lang="(\w+)" '
-                           r'data-status="\w+" lang="\w+" dir="(\w+)">', section)
+        cells = re.findall(
+            r'<td class="status-(\w+)" data-topic="([\w.]+)" data-lang="(\w+)" '
+            r'data-status="\w+" lang="\w+" dir="(\w+)">',
+            section,
+        )
         assert len(cells) == len(content.topic_ids) * len(content.language_codes)
         assert all((d == "rtl") == (lang == "ar") for _, _, lang, d in cells)
         html_counts = {lang: Counter(s for s, _, cl, _ in cells if cl == lang) for lang in content.language_codes}
@@ -80,8 +83,10 @@ def test_report_html_and_markdown(varied: Path, tmp_path: Path):
         assert f'<td class="status-{status}"' in page, status
         assert f".status-{status} {{" in page
     own = len(list((varied / "es-barcelona").glob("*.yml"))) - 1  # without region.yml
-    assert f"26 topics, {own} answered by this pack's own files, {26 - own} by the general (global) answers." \
-        in summary and len(content.topic_ids) == 26
+    assert (
+        f"26 topics, {own} answered by this pack's own files, {26 - own} by the general (global) answers." in summary
+        and len(content.topic_ids) == 26
+    )
     assert "- `legal.aid` es: stale" in summary and "- `health.access` ar: missing" in summary
     assert "reviewed 2026-11-20" in page and "العربية" in page and "ไทย" in page
     assert not re.search(r"<link|<script|<img|src=|url\(|@import", page)

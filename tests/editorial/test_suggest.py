@@ -13,7 +13,7 @@ import yaml
 from bot.settings import REPO
 from bot.storage.db import Database
 from bot.storage.feedback import add_question
-from tests.editorial.conftest import Bot
+from tests.helpers.editing import Bot
 
 # (text as stored, i.e. already scrubbed; language; nearest topic; reason)
 STORED = [
@@ -58,8 +58,10 @@ def test_suggest_writes_a_review_file_rasa_can_read(bot: Bot, database: str, tmp
     out = tmp_path / "nlu_review" / "th.yml"
     result = bot("nlu", "suggest", "--lang", "th", "--output", str(out))
     assert result.returncode == 0, result.stderr
-    assert ("7 questions selected, 3 suggested; 2 skipped: already in nlu_data/ or tests/nlu/; 1 skipped: repeated; "
-            "1 skipped: no nearest topic (assign one with --intent)." in result.stderr)
+    assert (
+        "7 questions selected, 3 suggested; 2 skipped: already in nlu_data/ or tests/nlu/; 1 skipped: repeated; "
+        "1 skipped: no nearest topic (assign one with --intent)." in result.stderr
+    )
     text = out.read_text(encoding="utf-8")
     assert 'version: "3.1"' in text and "\nnlu:\n" in text
     assert _load_with_rasa(out) == {

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.handoff.cases import CaseStore, Direction, Event, InvalidTransition, Kind, State, next_state
+from bot.handoff.cases import CaseStore
+from bot.handoff.lifecycle import Direction, Event, InvalidTransition, Kind, State, next_state
 from bot.storage.db import Database, sqlite_url
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -19,14 +20,18 @@ def test_the_state_machine():
     assert next_state(State.CLAIMED, Event.CLOSE) is State.CLOSED
     assert next_state(State.QUEUED, Event.TRANSFER) is State.QUEUED
     assert next_state(State.CLAIMED, Event.TRANSFER) is State.QUEUED
-    for state, event in [(State.CLAIMED, Event.CLAIM), (State.CLOSED, Event.CLAIM), (State.CLOSED, Event.CLOSE),
-                         (State.CLOSED, Event.TRANSFER)]:
+    for state, event in [
+        (State.CLAIMED, Event.CLAIM),
+        (State.CLOSED, Event.CLAIM),
+        (State.CLOSED, Event.CLOSE),
+        (State.CLOSED, Event.TRANSFER),
+    ]:
         with pytest.raises(InvalidTransition):
             next_state(state, event)
 
 
 def test_the_diagram_shows_every_transition():
-    from bot.handoff.cases import TRANSITIONS
+    from bot.handoff.lifecycle import TRANSITIONS
 
     diagram = (Path(__file__).resolve().parents[2] / "bot" / "handoff" / "lifecycle.mmd").read_text()
     for (state, _event), target in TRANSITIONS.items():

@@ -12,9 +12,9 @@ from bot.privacy.pseudonym import pseudonym
 from bot.storage.models import utcnow
 from bot.telegram.core.callback_data import COMPLAINT_CANCEL as CANCEL
 from bot.telegram.core.render import escape
-from tests.handoff.conftest import ForumBotApi
+from tests.helpers.forum import ForumBotApi
 from tests.helpers.handoff import text_of
-from tests.telegram.conftest import SECRET, Person, buttons
+from tests.helpers.telegram import SECRET, Person, buttons
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -37,8 +37,9 @@ async def test_a_complaint_gets_a_reference_and_a_complaint_case(handoff_bot, fo
     me = pseudonym(SECRET, 7001)
     async with handoff_bot() as app:
         [first] = await person.say(COMPLAINT)
-        assert first["text"] == escape(content.text("es", "complaint.start") + "\n\n"
-                                       + content.text("es", "complaint.ask.service"))
+        assert first["text"] == escape(
+            content.text("es", "complaint.start") + "\n\n" + content.text("es", "complaint.ask.service")
+        )
         assert [b["callback_data"] for b in buttons(first)] == [CANCEL]
 
         [second] = await person.say(ANSWERS[0])
@@ -52,8 +53,15 @@ async def test_a_complaint_gets_a_reference_and_a_complaint_case(handoff_bot, fo
 
         [topic] = forum_api.topics(since)
         assert topic["name"].startswith("#1 · es") and "complaint" in topic["name"].lower()
-        summary = text_of(content, "en", "complaint.staff.summary", reference="#1", service=ANSWERS[0],
-                          place=ANSWERS[1], story=ANSWERS[2])
+        summary = text_of(
+            content,
+            "en",
+            "complaint.staff.summary",
+            reference="#1",
+            service=ANSWERS[0],
+            place=ANSWERS[1],
+            story=ANSWERS[2],
+        )
         in_topic = await forum_api.wait_in_topic(topic["message_thread_id"], since, 2)
         assert summary in [m["text"] for m in in_topic]
         [case] = rows(app, "cases")
@@ -102,8 +110,10 @@ async def test_forget_and_retention_delete_the_draft(handoff_bot, forum_api: For
 
         await person.say(COMPLAINT)
         with db.engine.begin() as conn:
-            conn.execute(sa.text("UPDATE complaint_drafts SET last_seen = :old"),
-                         {"old": (utcnow() - timedelta(days=100)).replace(tzinfo=None)})
+            conn.execute(
+                sa.text("UPDATE complaint_drafts SET last_seen = :old"),
+                {"old": (utcnow() - timedelta(days=100)).replace(tzinfo=None)},
+            )
         assert (await db.purge(90))["complaint_drafts"] == 1
         assert rows(app, "complaint_drafts") == []
 

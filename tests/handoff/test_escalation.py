@@ -10,14 +10,16 @@ import pytest
 
 from bot.replies import HUMAN_PAYLOAD, MENU_PAYLOAD, emergency_text
 from bot.telegram.core.render import escape
-from tests.handoff.conftest import ForumBotApi
+from tests.helpers.forum import ForumBotApi
 from tests.helpers.handoff import cases, text_of
-from tests.telegram.conftest import Person, buttons
+from tests.helpers.telegram import Person, buttons
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
-NOT_UNDERSTOOD = ("i have a question about something",  # the model: nlu_fallback (no topic above 0.2)
-                  "who won the football match yesterday")  # the model: out_of_scope
+NOT_UNDERSTOOD = (
+    "i have a question about something",  # the model: nlu_fallback (no topic above 0.2)
+    "who won the football match yesterday",
+)  # the model: out_of_scope
 
 
 @pytest.fixture
@@ -29,8 +31,10 @@ def thailand(assistant: Any, monkeypatch: pytest.MonkeyPatch) -> str:
 
 def person_calls(api: ForumBotApi, chat_id: int, since: int) -> list[str]:
     """The methods called from since on, person's messages as 'to person', in order."""
-    return ["to person" if c.method == "sendmessage" and c.params["chat_id"] == chat_id else c.method
-            for c in api.calls[since:]]
+    return [
+        "to person" if c.method == "sendmessage" and c.params["chat_id"] == chat_id else c.method
+        for c in api.calls[since:]
+    ]
 
 
 async def test_typing_that_you_want_a_person_opens_a_case(handoff_bot, forum_api: ForumBotApi, assistant):
@@ -46,10 +50,12 @@ async def test_typing_that_you_want_a_person_opens_a_case(handoff_bot, forum_api
         assert not reply["text"].startswith(text_of(content, "es", "handoff.intro"))  # not the action's hotlines
 
 
-@pytest.mark.parametrize(("uid", "lang", "text"),
-                         [(6002, "es", "quiero hablar con una persona"), (5106, "en", "/human")])
-async def test_without_a_staff_chat_asking_for_a_person_gives_the_hotlines(handoff_bot, forum_api, assistant,
-                                                                            uid, lang, text):
+@pytest.mark.parametrize(
+    ("uid", "lang", "text"), [(6002, "es", "quiero hablar con una persona"), (5106, "en", "/human")]
+)
+async def test_without_a_staff_chat_asking_for_a_person_gives_the_hotlines(
+    handoff_bot, forum_api, assistant, uid, lang, text
+):
     content = assistant.store.current()
     async with handoff_bot(staff=False):
         replies = await Person(forum_api, uid, lang).say(text)  # typed, or the /human command
@@ -95,7 +101,8 @@ async def test_a_message_understood_in_between_resets_the_count(handoff_bot, for
 
 
 async def test_urgent_trafficking_in_thai_gets_the_emergency_numbers_first_then_an_urgent_case(
-        handoff_bot, forum_api: ForumBotApi, assistant, thailand):
+    handoff_bot, forum_api: ForumBotApi, assistant, thailand
+):
     content = assistant.store.current()
     person = Person(forum_api, 6005, "th")
     async with handoff_bot() as app:
@@ -113,10 +120,13 @@ async def test_urgent_trafficking_in_thai_gets_the_emergency_numbers_first_then_
         assert waiting["text"]
 
 
-@pytest.mark.parametrize("lang, question", [("en", "what are the signs of human trafficking?"),
-                                            ("es", "¿cuáles son las señales de la trata de personas?")])
-async def test_a_question_about_trafficking_gets_the_answer_not_an_urgent_case(handoff_bot, forum_api, assistant,
-                                                                            lang, question):
+@pytest.mark.parametrize(
+    "lang, question",
+    [("en", "what are the signs of human trafficking?"), ("es", "¿cuáles son las señales de la trata de personas?")],
+)
+async def test_a_question_about_trafficking_gets_the_answer_not_an_urgent_case(
+    handoff_bot, forum_api, assistant, lang, question
+):
     content = assistant.store.current()
     async with handoff_bot() as app:
         replies = await Person(forum_api, 6006, lang).say(question)
@@ -135,7 +145,8 @@ async def test_without_staff_an_urgent_message_gets_the_emergency_numbers(handof
 
 
 async def test_danger_written_during_an_open_case_gets_the_numbers_and_makes_it_urgent(
-        handoff_bot, forum_api: ForumBotApi, assistant):
+    handoff_bot, forum_api: ForumBotApi, assistant
+):
     from tests.helpers.handoff import escalate
 
     content = assistant.store.current()
@@ -153,8 +164,10 @@ async def test_danger_written_during_an_open_case_gets_the_numbers_and_makes_it_
         calls = person_calls(forum_api, 6011, since)
         assert calls.index("to person") < calls.index("editforumtopic")  # the numbers before anything else
         [renamed] = forum_api.called("editForumTopic", since)
-        assert renamed.params["name"].startswith("#1 · en · safety.violence") and "urgent" in renamed.params[
-            "name"].lower()
+        assert (
+            renamed.params["name"].startswith("#1 · en · safety.violence")
+            and "urgent" in renamed.params["name"].lower()
+        )
         [case] = cases(app)
         assert (case["kind"], case["topic"], case["state"]) == ("urgent", "safety.violence", "queued")
         since = forum_api.mark()  # already urgent: the numbers again, no second note

@@ -10,10 +10,10 @@ from bot.privacy.pseudonym import pseudonym
 from bot.replies import HUMAN_PAYLOAD, hotline_lines, topic_reply
 from bot.telegram.core.callback_data import CLAIM, CLOSE, RATE, TRANSFER
 from bot.telegram.core.render import escape
-from tests.handoff.conftest import BURMESE_STAFF, OUTSIDER, STAFF_CHAT_ID, ForumBotApi
+from tests.helpers.forum import BURMESE_STAFF, OUTSIDER, STAFF_CHAT_ID, ForumBotApi
 from tests.helpers.handoff import case_messages, cases, escalate, press_as, text_of, waiting
+from tests.helpers.telegram import SECRET, Person, buttons
 from tests.helpers.waiting import until
-from tests.telegram.conftest import SECRET, Person, buttons
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 REGION = "es-barcelona"
@@ -73,7 +73,10 @@ async def test_full_handoff_in_burmese(handoff_bot, forum_api: ForumBotApi, assi
         assert cases(app)[0]["state"] == "closed"
         await until(lambda: case_messages(app)[-1]["delivered"])
         assert [(m["direction"], bool(m["delivered"])) for m in case_messages(app)] == [
-            ("user", True), ("staff", True), ("staff", True)]
+            ("user", True),
+            ("staff", True),
+            ("staff", True),
+        ]
         assert [e["event"] for e in await assistant.client.events(me)][-1] == "resume"  # Rasa resumed
 
         since = forum_api.mark()
@@ -107,8 +110,9 @@ async def test_someone_not_on_the_roster_is_refused(handoff_bot, forum_api: Foru
         since = forum_api.mark()
         with caplog.at_level(logging.WARNING, logger="bot.telegram.handoff.relay"):
             query_id = await press_as(forum_api, OUTSIDER, card, f"{CLAIM}1")
-            [answered] = [c for c in forum_api.called("answerCallbackQuery", since)
-                          if c.params["callback_query_id"] == query_id]
+            [answered] = [
+                c for c in forum_api.called("answerCallbackQuery", since) if c.params["callback_query_id"] == query_id
+            ]
             assert answered.params["text"] == content.text("en", "handoff.staff.refused")
             assert cases(app)[0]["state"] == "queued" and cases(app)[0]["claimed_by"] is None
 
@@ -126,8 +130,12 @@ async def test_out_of_hours_the_person_is_told_when_and_given_the_hotlines(hando
     person = Person(forum_api, 5104, "th")
     async with handoff_bot() as app:  # Sunday noon in Bangkok; Thai staff work Monday to Friday from 09:00
         reply, card, _ = await escalate(forum_api, person)
-        expected = "\n".join([content.text("th", "handoff.case.queued", when="2026-11-30 09:00", zone="Asia/Bangkok"),
-                              *hotline_lines(content, REGION, "th")])
+        expected = "\n".join(
+            [
+                content.text("th", "handoff.case.queued", when="2026-11-30 09:00", zone="Asia/Bangkok"),
+                *hotline_lines(content, REGION, "th"),
+            ]
+        )
         assert reply["text"] == waiting(content, "th", expected)
         assert hotline_lines(content, REGION, "th")
         assert cases(app)[0]["state"] == "queued"
@@ -142,8 +150,9 @@ async def test_nobody_speaks_the_language_the_person_gets_the_hotlines(handoff_b
         assert reply["text"] == waiting(content, "fr", expected)
 
 
-async def test_the_case_survives_a_restart_and_nothing_is_lost(handoff_bot, forum_api: ForumBotApi, assistant,
-                                                              database_url):
+async def test_the_case_survives_a_restart_and_nothing_is_lost(
+    handoff_bot, forum_api: ForumBotApi, assistant, database_url
+):
     content = assistant.store.current()
     person = Person(forum_api, 5107, "my")
     async with handoff_bot(database_url=database_url):
@@ -180,8 +189,9 @@ async def test_the_case_survives_a_restart_and_nothing_is_lost(handoff_bot, foru
         assert cases(app)[0]["state"] == "closed"
 
 
-async def test_forget_during_an_open_case_asks_closes_the_case_and_deletes(handoff_bot, forum_api: ForumBotApi,
-                                                                          assistant):
+async def test_forget_during_an_open_case_asks_closes_the_case_and_deletes(
+    handoff_bot, forum_api: ForumBotApi, assistant
+):
     from bot.telegram.core.callback_data import FORGET_NO, FORGET_YES
 
     content = assistant.store.current()
@@ -208,8 +218,9 @@ async def test_forget_during_an_open_case_asks_closes_the_case_and_deletes(hando
         assert await assistant.client.events(conversation) == []
 
 
-async def test_a_person_opening_case_after_case_is_given_the_hotlines_instead(handoff_bot, forum_api: ForumBotApi,
-                                                                            assistant):
+async def test_a_person_opening_case_after_case_is_given_the_hotlines_instead(
+    handoff_bot, forum_api: ForumBotApi, assistant
+):
     from bot.telegram.handoff.relay import MAX_CASES_PER_DAY
 
     content = assistant.store.current()

@@ -63,17 +63,23 @@ def test_next_on_duty():
     assert r.next_on_duty("ar", utc(2026, 11, 28, 5, 0)) is None
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("staff: {}", "[staff]: no list of staff"),
-    ("staff: [{languages: [my]}]", "[staff[0].id]"),
-    ("staff: [{id: 1, role: boss}]", "unknown role 'boss'"),
-    ("staff: [{id: 1, languages: [my], hours: {th: ['mon 09:00-10:00']}}]", "'th' is not in this member's languages"),
-    ("staff: [{id: 1, languages: [my], hours: {my: ['weekdays 9-5']}}]", "is not a shift"),
-    ("staff: [{id: 1, languages: [my], hours: {my: ['mon 25:00-26:00']}}]", "is not a time"),
-    ("time_zone: Mars/Base\nstaff: []", "unknown time zone"),
-    ("staff: [{id: 1}, {id: 1}]", "listed twice"),
-    ("staff: [{id: 1, name: [a]}]", "[staff[0].name]"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("staff: {}", "[staff]: no list of staff"),
+        ("staff: [{languages: [my]}]", "[staff[0].id]"),
+        ("staff: [{id: 1, role: boss}]", "unknown role 'boss'"),
+        (
+            "staff: [{id: 1, languages: [my], hours: {th: ['mon 09:00-10:00']}}]",
+            "'th' is not in this member's languages",
+        ),
+        ("staff: [{id: 1, languages: [my], hours: {my: ['weekdays 9-5']}}]", "is not a shift"),
+        ("staff: [{id: 1, languages: [my], hours: {my: ['mon 25:00-26:00']}}]", "is not a time"),
+        ("time_zone: Mars/Base\nstaff: []", "unknown time zone"),
+        ("staff: [{id: 1}, {id: 1}]", "listed twice"),
+        ("staff: [{id: 1, name: [a]}]", "[staff[0].name]"),
+    ],
+)
 def test_errors_name_the_file_the_field_and_the_fix(text, message):
     with pytest.raises(RosterError) as error:
         roster(text)
@@ -86,7 +92,7 @@ def test_a_missing_file_says_which_variable_to_set(tmp_path):
 
 
 def test_who_may_claim_a_case():
-    from bot.handoff.cases import SUPERVISOR
+    from bot.handoff.lifecycle import SUPERVISOR
     from bot.telegram.handoff.staff import may_claim
 
     team = roster(WEEK)

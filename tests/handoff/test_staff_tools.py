@@ -7,35 +7,45 @@ from typing import Any
 
 import pytest
 
-from bot.handoff.cases import Kind
+from bot.handoff.lifecycle import Kind
 from bot.privacy.pseudonym import pseudonym
 from bot.telegram.core.callback_data import CLAIM, CLOSE, ROUTE, TRANSFER
 from bot.telegram.core.render import escape
 from bot.telegram.handoff.relay import escalate
 from bot.telegram.handoff.service import HANDOFF_KEY
-from tests.handoff.conftest import BURMESE_STAFF, OUTSIDER, STAFF_CHAT, THAI_SUPERVISOR, ForumBotApi
+from tests.helpers.fake_bot_api import user
+from tests.helpers.forum import BURMESE_STAFF, OUTSIDER, STAFF_CHAT, THAI_SUPERVISOR, ForumBotApi
 from tests.helpers.handoff import case_messages, cases, press_as, text_of, waiting
 from tests.helpers.handoff import escalate as say_human
+from tests.helpers.telegram import SECRET, Person, buttons
 from tests.helpers.waiting import until
-from tests.telegram.conftest import SECRET, Person, buttons
-from tests.telegram.fake_bot_api import user
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 MONDAY_TEN = datetime(2026, 11, 30, 3, 0, tzinfo=timezone.utc)  # 10:00 in Bangkok: the Thai supervisor works
-PHOTO = [{"file_id": "photo-small", "file_unique_id": "ps", "width": 90, "height": 90},
-         {"file_id": "photo-large", "file_unique_id": "pl", "width": 1280, "height": 960}]
+PHOTO = [
+    {"file_id": "photo-small", "file_unique_id": "ps", "width": 90, "height": 90},
+    {"file_id": "photo-large", "file_unique_id": "pl", "width": 1280, "height": 960},
+]
 DOCUMENT = {"file_id": "document-1", "file_unique_id": "d1", "file_name": "contract.pdf"}
 VOICE = {"file_id": "voice-1", "file_unique_id": "v1", "duration": 12}
-STICKER = {"file_id": "sticker-1", "file_unique_id": "s1", "type": "regular", "width": 512, "height": 512,
-           "is_animated": False, "is_video": False}
+STICKER = {
+    "file_id": "sticker-1",
+    "file_unique_id": "s1",
+    "type": "regular",
+    "width": 512,
+    "height": 512,
+    "is_animated": False,
+    "is_video": False,
+}
 
 
 def mention(uid: int, name: str) -> str:
     return f'<a href="tg://user?id={uid}">{escape(name)}</a>'
 
 
-async def open_directly(app: Any, api: ForumBotApi, person: Person, lang: str, kind: Kind,
-                        topic: str | None) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+async def open_directly(
+    app: Any, api: ForumBotApi, person: Person, lang: str, kind: Kind, topic: str | None
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """Open a case as the urgent and complaint flows do (relay.escalate): (reply, forum topic, card)."""
     since = api.mark()
     await escalate(app.bot_data[HANDOFF_KEY], app.bot, person.id, pseudonym(SECRET, person.id), lang, kind, topic)
@@ -73,8 +83,12 @@ async def test_urgent_first_positions_per_language_and_the_queue(handoff_bot, fo
         lines = queue["text"].split("\n")
         assert lines[0] == escape(content.text("en", "handoff.staff.queue"))
         assert [line.split(" · ")[:4] if line.startswith("#") else line for line in lines[1:] if line] == [
-            "my:", ["#2", "my", "URGENT", "queued"], ["#1", "my", "request", "queued"],
-            "th:", ["#3", "th", "COMPLAINT", "queued"]]
+            "my:",
+            ["#2", "my", "URGENT", "queued"],
+            ["#1", "my", "request", "queued"],
+            "th:",
+            ["#3", "th", "COMPLAINT", "queued"],
+        ]
 
         since = forum_api.mark()
         forum_api.text(first.user, "ဒုတိယ စာ")  # unchanged: not told again
@@ -107,8 +121,11 @@ async def test_transfer_to_another_language_then_to_the_supervisors(handoff_bot,
         since = forum_api.mark()
         await press_as(forum_api, BURMESE_STAFF, chooser, f"{ROUTE}1:th")
         [told] = await forum_api.replies(person.id, since, count=1)
-        assert told["text"] == escape(content.text("my", "handoff.case.transferred") + "\n\n"
-                                      + content.text("my", "handoff.case.position", position=1))
+        assert told["text"] == escape(
+            content.text("my", "handoff.case.transferred")
+            + "\n\n"
+            + content.text("my", "handoff.case.position", position=1)
+        )
         [note] = await forum_api.wait_in_topic(thread, since, 1)
         assert escape(content.text("en", "handoff.staff.transferred", target="th", staff="User900001")) in note["text"]
         assert mention(THAI_SUPERVISOR, content.text("en", "handoff.staff.unnamed")) in note["text"]  # no name
@@ -156,15 +173,18 @@ async def test_notes_are_kept_for_staff_and_never_sent(handoff_bot, forum_api: F
         forum_api.staff_says(BURMESE_STAFF, thread, "/answer no.such.topic")
         [*_, unknown] = await forum_api.wait_in_topic(thread, since, 3)
         valid = sorted(t for t in content.topic_ids if content.topic("es-barcelona", t))
-        assert unknown["text"] == text_of(content, "en", "handoff.staff.answer_unknown", topic="no.such.topic",
-                                          ids=", ".join(valid))
+        assert unknown["text"] == text_of(
+            content, "en", "handoff.staff.answer_unknown", topic="no.such.topic", ids=", ".join(valid)
+        )
         assert forum_api.sent(person.id, since) == []  # neither the note nor the error reached the person
         assert [(m["direction"], m["text"]) for m in case_messages(app)] == [
-            ("note", "seems to be a labour case, call back Monday")]
+            ("note", "seems to be a labour case, call back Monday")
+        ]
 
 
-async def test_photos_documents_voice_notes_and_stickers_are_relayed_both_ways(handoff_bot, forum_api: ForumBotApi,
-                                                                               assistant):
+async def test_photos_documents_voice_notes_and_stickers_are_relayed_both_ways(
+    handoff_bot, forum_api: ForumBotApi, assistant
+):
     person = Person(forum_api, 5206, "my")
     async with handoff_bot() as app:
         _, _, thread = await say_human(forum_api, person)
@@ -174,23 +194,36 @@ async def test_photos_documents_voice_notes_and_stickers_are_relayed_both_ways(h
         forum_api.message(person.user, voice=VOICE)  # many would rather speak than write
         forum_api.message(person.user, sticker=STICKER)
         photo, document, voice, sticker = await forum_api.wait_for(
-            lambda _: (got := forum_api.media_in_topic(thread, since)) and len(got) == 4 and got)
+            lambda _: (got := forum_api.media_in_topic(thread, since)) and len(got) == 4 and got
+        )
         assert photo["photo"][0]["file_id"] == "photo-large" and photo["caption"] == "my &lt;contract&gt;"
         assert document["document"]["file_id"] == "document-1" and "caption" not in document
         assert voice["voice"]["file_id"] == "voice-1" and sticker["sticker"]["file_id"] == "sticker-1"
 
         since = forum_api.mark()
-        forum_api.message(user(BURMESE_STAFF), STAFF_CHAT, photo=PHOTO, message_thread_id=thread,
-                          is_topic_message=True)
-        forum_api.message(user(BURMESE_STAFF), STAFF_CHAT, voice=VOICE, caption="listen", message_thread_id=thread,
-                          is_topic_message=True)
+        forum_api.message(user(BURMESE_STAFF), STAFF_CHAT, photo=PHOTO, message_thread_id=thread, is_topic_message=True)
+        forum_api.message(
+            user(BURMESE_STAFF),
+            STAFF_CHAT,
+            voice=VOICE,
+            caption="listen",
+            message_thread_id=thread,
+            is_topic_message=True,
+        )
         back = await forum_api.wait_for(lambda _: (got := forum_api.media(person.id, since)) and len(got) == 2 and got)
         assert back[0]["photo"][0]["file_id"] == "photo-large"
         assert (back[1]["voice"]["file_id"], back[1]["caption"]) == ("voice-1", "listen")
-        stored = await until(lambda: len(case_messages(app)) == 6 and all(m["delivered"] for m in case_messages(app))
-                             and case_messages(app))
+        stored = await until(
+            lambda: (
+                len(case_messages(app)) == 6 and all(m["delivered"] for m in case_messages(app)) and case_messages(app)
+            )
+        )
         assert [(m["direction"], m["media_kind"], m["media_file_id"], m["text"]) for m in stored] == [
-            ("user", "photo", "photo-large", "my <contract>"), ("user", "document", "document-1", ""),
-            ("user", "voice", "voice-1", ""), ("user", "sticker", "sticker-1", ""),
-            ("staff", "photo", "photo-large", ""), ("staff", "voice", "voice-1", "listen")]
+            ("user", "photo", "photo-large", "my <contract>"),
+            ("user", "document", "document-1", ""),
+            ("user", "voice", "voice-1", ""),
+            ("user", "sticker", "sticker-1", ""),
+            ("staff", "photo", "photo-large", ""),
+            ("staff", "voice", "voice-1", "listen"),
+        ]
         assert forum_api.sent(person.id, since) == []  # no "I can only understand written words"

@@ -21,8 +21,12 @@ class ChatProcess:
     def __init__(self, args: list[str], env: dict[str, str], log: Path, start_timeout: float = 600):
         self._log = open(log, "wb")  # noqa: SIM115 - closed in close()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bot", *args], cwd=REPO, stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=self._log, env={**os.environ, "PYTHONUNBUFFERED": "1", **env},
+            [sys.executable, "-m", "bot", *args],
+            cwd=REPO,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._log,
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **env},
         )
         self.log_path = log
         self.intro = self._read_until_prompt(start_timeout)
@@ -71,12 +75,16 @@ class ChatProcess:
                 return text[: m.start()]
             left = deadline - time.monotonic()
             if left <= 0:
-                raise AssertionError(f"no prompt within {timeout} s; printed so far: {text[-2000:]!r}; "
-                                     f"log: {self.log_path.read_text(errors='replace')[-2000:]}")
+                raise AssertionError(
+                    f"no prompt within {timeout} s; printed so far: {text[-2000:]!r}; "
+                    f"log: {self.log_path.read_text(errors='replace')[-2000:]}"
+                )
             ready, _, _ = select.select([fd], [], [], left)
             if ready:
                 chunk = os.read(fd, 65536)
                 if not chunk:
-                    raise AssertionError(f"the chat exited ({self.proc.wait()}); printed: {text[-2000:]!r}; "
-                                         f"log: {self.log_path.read_text(errors='replace')[-2000:]}")
+                    raise AssertionError(
+                        f"the chat exited ({self.proc.wait()}); printed: {text[-2000:]!r}; "
+                        f"log: {self.log_path.read_text(errors='replace')[-2000:]}"
+                    )
                 data += chunk

@@ -7,9 +7,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from bot.telegram.core.render import escape
-from tests.handoff.conftest import STAFF_CHAT_ID, ForumBotApi
-from tests.telegram.conftest import Person
-from tests.telegram.fake_bot_api import user
+from tests.helpers.fake_bot_api import user
+from tests.helpers.forum import STAFF_CHAT_ID, ForumBotApi
+from tests.helpers.telegram import Person
 
 
 def text_of(content: Any, lang: str, string_id: str, **values: Any) -> str:
@@ -48,6 +48,7 @@ async def escalate(api: ForumBotApi, person: Person) -> tuple[dict[str, Any], di
 async def press_as(api: ForumBotApi, uid: int, message: dict[str, Any], data: str) -> str:
     """Press a button of the staff chat as uid; wait until the press is answered; the query id."""
     query_id = api.press(user(uid), api.stored_message(STAFF_CHAT_ID, message["message_id"]), data)
-    await api.wait_for(lambda _: any(c.params["callback_query_id"] == query_id
-                                     for c in api.called("answerCallbackQuery")))
+    await api.wait_for(
+        lambda _: any(c.params["callback_query_id"] == query_id for c in api.called("answerCallbackQuery"))
+    )
     return query_id

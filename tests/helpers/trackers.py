@@ -29,10 +29,17 @@ def bot_event(text: str = "reply") -> dict[str, Any]:
 SESSION_STARTED: dict[str, Any] = {"event": "session_started"}
 
 
-def tracker(text: str = "message", intent: str = "greet", confidence: float = 1.0, ranking: Ranking | None = None,
-            language: str | None = "en", region: str | None = "es-barcelona",
-            entities: Mapping[str, str] | None = None, events: Sequence[dict[str, Any]] = (),
-            slots: Mapping[str, Any] | None = None) -> Tracker:
+def tracker(
+    text: str = "message",
+    intent: str = "greet",
+    confidence: float = 1.0,
+    ranking: Ranking | None = None,
+    language: str | None = "en",
+    region: str | None = "es-barcelona",
+    entities: Mapping[str, str] | None = None,
+    events: Sequence[dict[str, Any]] = (),
+    slots: Mapping[str, Any] | None = None,
+) -> Tracker:
     """A tracker whose latest message is text, understood as intent; events come before it.
 
     language/region None: the front end sent no such metadata. The latest message's own user

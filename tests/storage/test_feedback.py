@@ -39,8 +39,9 @@ async def test_questions_are_read_back_since_a_day(db: Database) -> None:
     await add_question(db, "new question", "ar", "es-barcelona", "", "low_confidence")
     assert [q.text for q in questions(db)] == ["old question", "new question"]
     recent = questions(db, dt.date.today() - timedelta(days=2))
-    assert [(q.text, q.language, q.nearest_topic, q.reason) for q in recent] == \
-        [("new question", "ar", "", "low_confidence")]
+    assert [(q.text, q.language, q.nearest_topic, q.reason) for q in recent] == [
+        ("new question", "ar", "", "low_confidence")
+    ]
     with pytest.raises(ValueError, match="Unknown reason"):
         await add_question(db, "x", "en", "th", "", "because")
 

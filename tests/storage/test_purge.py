@@ -26,8 +26,12 @@ def test_purge_main_prints_rows_deleted_per_table(
     out = capsys.readouterr().out
     assert "7 days" in out
     rows = {line.split()[0]: line.split()[1] for line in out.splitlines()[1:]}
-    assert rows == {"table": "rows", "telegram_chats": "1", "users": "1",
-                    **{table: "0" for table in (*NO_FEEDBACK, *NO_CASES)}}
+    assert rows == {
+        "table": "rows",
+        "telegram_chats": "1",
+        "users": "1",
+        **{table: "0" for table in (*NO_FEEDBACK, *NO_CASES)},
+    }
     assert asyncio.run(db.get_preferences(BOB)) is not None
 
 

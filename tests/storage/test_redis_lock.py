@@ -12,6 +12,7 @@ import redis
 from tests.helpers.waiting import until
 
 REDIS_ENV = "TEST_REDIS_URL"
+pytestmark = pytest.mark.redis
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from bot.privacy.pseudonym import pseudonym
 from bot.replies import MENU_PAYLOAD, category_payload
 from bot.telegram.core.callback_data import FORGET_NO, FORGET_YES
 from bot.telegram.core.render import escape
+from tests.helpers.telegram import SECRET, Person, buttons
 from tests.helpers.waiting import until
-from tests.telegram.conftest import SECRET, Person, buttons
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -52,8 +52,10 @@ async def test_forget_asks_first_then_deletes_the_conversation(telegram, assista
 
     [question] = await person.say("/forget")
     assert question["text"] == escape(content.text("fr", "telegram.forget_confirm"))
-    assert [b["text"] for b in buttons(question)] == [content.text("fr", "telegram.button.yes"),
-                                                       content.text("fr", "telegram.button.no")]
+    assert [b["text"] for b in buttons(question)] == [
+        content.text("fr", "telegram.button.yes"),
+        content.text("fr", "telegram.button.no"),
+    ]
     since = telegram.mark()
     [kept] = await person.press(question, FORGET_NO)
     assert kept["text"] == escape(content.text("fr", "telegram.forget_kept"))
@@ -84,6 +86,7 @@ async def test_a_long_menu_category_is_paged(telegram, assistant, content_copy):
     original = menu_file.read_text(encoding="utf-8")
     menu_file.write_text(LONG_MENU, encoding="utf-8")
     person = Person(telegram, 1010, "th")
+
     async def menu_with(categories: int) -> dict[str, Any] | None:
         """/menu, once both the bot and the action server serve the menu with this many categories."""
         [menu] = await person.say("/menu")

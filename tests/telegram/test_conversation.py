@@ -8,7 +8,7 @@ from bot.privacy.pseudonym import pseudonym
 from bot.replies import language_payload, topic_payload
 from bot.telegram.core.commands import COMMANDS
 from bot.telegram.core.render import escape
-from tests.telegram.conftest import SECRET, Person, buttons
+from tests.helpers.telegram import SECRET, Person, buttons
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -49,8 +49,11 @@ async def test_start_pick_arabic_ask_and_follow_a_related_button(telegram, assis
     answer = await person.say("كيف أحصل على البطاقة الصحية لكي أذهب إلى الطبيب؟")
     topic = _topic_of(content, "ar", answer[0]["text"])
     assert topic, answer[0]["text"]
-    related = [b["callback_data"] for b in buttons(answer[-1])
-               if b["callback_data"] in {topic_payload(t) for t in content.topic_ids}]
+    related = [
+        b["callback_data"]
+        for b in buttons(answer[-1])
+        if b["callback_data"] in {topic_payload(t) for t in content.topic_ids}
+    ]
     assert related, buttons(answer[-1])
 
     follow = await person.press(answer[-1], related[0])

@@ -10,7 +10,7 @@ import pytest
 from bot.assistant import Assistant
 from bot.replies import contacts
 from bot.telegram.core.render import escape
-from tests.telegram.conftest import Person, telegram_settings
+from tests.helpers.telegram import Person, telegram_settings
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -47,8 +47,9 @@ async def test_a_telegram_error_while_answering_still_gets_a_reply(telegram, ass
     assert reply["text"] == escape(contacts(content, "es-barcelona", "es", "error.unavailable"))
 
 
-async def test_rasa_slower_than_the_timeout_gets_unavailable_with_hotlines(assistant, bot_api, content_copy: Path,
-                                                                           tmp_path: Path, model_path: Path):
+async def test_rasa_slower_than_the_timeout_gets_unavailable_with_hotlines(
+    assistant, bot_api, content_copy: Path, tmp_path: Path, model_path: Path
+):
     from bot.rasa.client import AgentClient
     from bot.telegram import build_application, running
 

@@ -12,8 +12,8 @@ from bot.storage.db import sqlite_url
 from bot.telegram.core.callback_data import FEEDBACK_PREFIX as PREFIX
 from bot.telegram.core.render import escape
 from bot.telegram.features.feedback import feedback_payload
-from tests.telegram.conftest import Person, buttons
-from tests.telegram.fake_bot_api import FakeBotApi
+from tests.helpers.fake_bot_api import FakeBotApi
+from tests.helpers.telegram import Person, buttons
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -51,7 +51,8 @@ async def test_a_thumbs_down_stores_feedback_and_the_question(telegram, assistan
     assert topic in content.topic_ids
     assert [(b["text"], b["callback_data"]) for b in rows[-1]] == [
         (content.text("en", "telegram.feedback.helpful"), feedback_payload(True, "en", topic)),
-        (content.text("en", "telegram.feedback.not_helpful"), feedback_payload(False, "en", topic))]
+        (content.text("en", "telegram.feedback.not_helpful"), feedback_payload(False, "en", topic)),
+    ]
 
     thanks = await press_and_wait(telegram, person, last, feedback_payload(False, "en", topic))
     assert thanks == content.text("en", "telegram.feedback.thanks")
@@ -59,8 +60,12 @@ async def test_a_thumbs_down_stores_feedback_and_the_question(telegram, assistan
     assert not any(b["callback_data"].startswith(PREFIX) for b in buttons(edit.params))  # one vote per answer
     assert buttons(edit.params)  # the answer's other buttons stay
     [vote] = table(tmp_path, "answer_feedback")
-    assert (vote["topic"], vote["language"], vote["region"], bool(vote["helpful"])) == \
-        (topic, "en", "es-barcelona", False)
+    assert (vote["topic"], vote["language"], vote["region"], bool(vote["helpful"])) == (
+        topic,
+        "en",
+        "es-barcelona",
+        False,
+    )
     assert set(vote) == {"id", "topic", "language", "region", "helpful", "last_seen"}  # nobody's id
     gaps = table(tmp_path, "unanswered_questions")  # once: as not helpful, or already as low confidence
     assert [(g["language"], g["nearest_topic"]) for g in gaps] == [("en", topic)]

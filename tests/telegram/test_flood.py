@@ -10,8 +10,8 @@ import pytest
 from bot.assistant import Assistant
 from bot.telegram.core.flood_policy import MAX_MESSAGES, FloodGuard, Verdict
 from bot.telegram.core.render import escape
-from tests.telegram.conftest import Person, telegram_settings
-from tests.telegram.fake_bot_api import user
+from tests.helpers.fake_bot_api import user
+from tests.helpers.telegram import Person, telegram_settings
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -47,8 +47,9 @@ def test_the_guard_warns_once_then_drops_until_the_window_is_over():
     assert flood.check(1) is Verdict.ANSWER
 
 
-async def test_a_flood_gets_one_slow_down_and_is_not_run_through_nlu(assistant, bot_api, content_copy: Path,
-                                                                      tmp_path: Path):
+async def test_a_flood_gets_one_slow_down_and_is_not_run_through_nlu(
+    assistant, bot_api, content_copy: Path, tmp_path: Path
+):
     from bot.telegram import build_application, running
 
     counting = CountingClient(assistant.client)
@@ -65,8 +66,7 @@ async def test_a_flood_gets_one_slow_down_and_is_not_run_through_nlu(assistant, 
         await bot_api.wait_for(lambda calls: any(m["text"] == slow_down for m in bot_api.sent(7001, since)))
         # A chat's updates are handled in order: once a later button press is answered, the flood is done.
         query = bot_api.press(flooder, bot_api.sent(7001, since)[0], "/menu")
-        await bot_api.wait_for(lambda calls: any(c.params.get("callback_query_id") == query
-                                                 for c in calls[since:]))
+        await bot_api.wait_for(lambda calls: any(c.params.get("callback_query_id") == query for c in calls[since:]))
         [menu] = await Person(bot_api, 7002, "fr").say("/menu")  # someone else is still answered
     assert menu["text"] == escape(content.text("fr", "menu.title"))
     texts = [m["text"] for m in bot_api.sent(7001, since)]

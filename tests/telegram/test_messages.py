@@ -11,16 +11,23 @@ import pytest
 
 from bot.replies import MENU_PAYLOAD, contacts
 from bot.telegram.core.render import escape
-from tests.telegram.conftest import Person, buttons
-from tests.telegram.fake_bot_api import group_chat, user
+from tests.helpers.fake_bot_api import group_chat, user
+from tests.helpers.telegram import Person, buttons
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 NOT_TEXT = {
     "voice": {"file_id": "v1", "file_unique_id": "uv1", "duration": 3},
     "photo": [{"file_id": "p1", "file_unique_id": "up1", "width": 90, "height": 90}],
-    "sticker": {"file_id": "s1", "file_unique_id": "us1", "type": "regular", "width": 512, "height": 512,
-                "is_animated": False, "is_video": False},
+    "sticker": {
+        "file_id": "s1",
+        "file_unique_id": "us1",
+        "type": "regular",
+        "width": 512,
+        "height": 512,
+        "is_animated": False,
+        "is_video": False,
+    },
     "document": {"file_id": "d1", "file_unique_id": "ud1", "file_name": "passport.pdf"},
     "location": {"latitude": 41.38, "longitude": 2.17},
     "contact": {"phone_number": "+34600000000", "first_name": "A"},
@@ -61,9 +68,11 @@ async def test_groups_are_told_once_then_ignored(telegram, assistant):
 
 async def _wait_for_text(assistant, lang: str, string_id: str, text: str) -> None:
     """Wait (up to 20 s) until the content store serves the edited string."""
+
     async def served() -> None:
         while assistant.store.current().text(lang, string_id) != text:
             await asyncio.sleep(0.2)
+
     await asyncio.wait_for(served(), 20)
 
 
@@ -89,8 +98,10 @@ async def test_content_is_escaped_and_long_texts_split_in_order(telegram, assist
 
 async def test_flood_wait_is_retried_not_dropped(telegram, assistant):
     content = assistant.store.current()
-    telegram.fail_next("sendMessage", {"error_code": 429, "description": "Too Many Requests: retry after 1",
-                                       "parameters": {"retry_after": 1}})
+    telegram.fail_next(
+        "sendMessage",
+        {"error_code": 429, "description": "Too Many Requests: retry after 1", "parameters": {"retry_after": 1}},
+    )
     since = telegram.mark()
     [reply] = await Person(telegram, 1009, "en").say("/language")
     assert reply["text"] == escape(content.text("en", "language.menu"))

@@ -8,13 +8,12 @@ import pytest
 
 from bot.telegram.core.pacing import ChatPacer
 from bot.telegram.core.render import escape
-from tests.telegram.fake_bot_api import FakeBotApi, user
+from tests.helpers.fake_bot_api import FakeBotApi, user
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
-async def test_one_message_a_second_per_chat_in_order_without_holding_up_other_chats(telegram: FakeBotApi,
-                                                                                      assistant):
+async def test_one_message_a_second_per_chat_in_order_without_holding_up_other_chats(telegram: FakeBotApi, assistant):
     content = assistant.store.current()
     slow, other = user(6001, "es"), user(6002, "en")
     since = telegram.mark()
@@ -24,8 +23,9 @@ async def test_one_message_a_second_per_chat_in_order_without_holding_up_other_c
     language_menu = escape(content.text("es", "language.menu"))
 
     def sends(chat_id: int) -> list[tuple[float, str]]:
-        return [(c.at, c.params["text"]) for c in telegram.called("sendMessage", since)
-                if c.params["chat_id"] == chat_id]
+        return [
+            (c.at, c.params["text"]) for c in telegram.called("sendMessage", since) if c.params["chat_id"] == chat_id
+        ]
 
     await telegram.wait_for(lambda calls: any(t == language_menu for _, t in sends(6001)))
     paced = sends(6001)

@@ -23,7 +23,7 @@ from bot.rasa.client import HttpRasaClient, RasaUnavailable
 from bot.replies import contacts
 from bot.settings import REPO
 from bot.telegram.core.render import escape
-from tests.telegram.conftest import Person, telegram_settings
+from tests.helpers.telegram import Person, telegram_settings
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -32,17 +32,35 @@ pytestmark = pytest.mark.asyncio(loop_scope="session")
 def rasa_url(model_path: Path, content_copy: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real Rasa server (REST channel + HTTP API) on the test model, with its own action server."""
     tmp = tmp_path_factory.mktemp("rasa-server")
-    actions = ActionServer(env={"CONTENT_DIR": str(content_copy), "REGION": "es-barcelona"},
-                           log_path=tmp / "actions.log")
+    actions = ActionServer(
+        env={"CONTENT_DIR": str(content_copy), "REGION": "es-barcelona"}, log_path=tmp / "actions.log"
+    )
     actions.start()
     endpoints = tmp / "endpoints.yml"
     endpoints.write_text(f"action_endpoint:\n  url: {actions.url}\n", encoding="utf-8")
     port = free_port()
     log = (tmp / "rasa.log").open("wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "rasa", "run", "--enable-api", "--model", str(model_path), "--port", str(port),
-         "--endpoints", str(endpoints), "--interface", "127.0.0.1"],
-        cwd=tmp, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}, stdout=log, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "rasa",
+            "run",
+            "--enable-api",
+            "--model",
+            str(model_path),
+            "--port",
+            str(port),
+            "--endpoints",
+            str(endpoints),
+            "--interface",
+            "127.0.0.1",
+        ],
+        cwd=tmp,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 600
@@ -157,8 +175,9 @@ async def test_a_slow_rasa_server_times_out_into_the_unavailable_reply(slow_rasa
     assert turn.reply.messages == [contacts(store.current(), "es-barcelona", "fr", "error.unavailable")]
 
 
-async def test_telegram_uses_the_rasa_servers_of_rasa_url(rasa_url: str, bot_api: Any, content_copy: Path,
-                                                          tmp_path: Path):
+async def test_telegram_uses_the_rasa_servers_of_rasa_url(
+    rasa_url: str, bot_api: Any, content_copy: Path, tmp_path: Path
+):
     from bot.telegram import build_application, running
     from bot.wiring import open_assistant
 

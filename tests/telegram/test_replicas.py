@@ -38,8 +38,10 @@ def prefix() -> str:
 
 
 async def test_a_flood_spread_over_two_replicas_is_counted_once(redis_client, prefix):
-    replicas = [RedisFloodGuard(connect(os.environ[REDIS_ENV]), SECRET, max_messages=4, window=60, prefix=prefix)
-                for _ in range(2)]
+    replicas = [
+        RedisFloodGuard(connect(os.environ[REDIS_ENV]), SECRET, max_messages=4, window=60, prefix=prefix)
+        for _ in range(2)
+    ]
     verdicts = [await replicas[i % 2].verdict(42) for i in range(7)]
     assert verdicts == [Verdict.ANSWER] * 4 + [Verdict.WARN, Verdict.DROP, Verdict.DROP]
     assert await replicas[1].verdict(43) is Verdict.ANSWER  # someone else is not slowed down
@@ -60,8 +62,11 @@ async def test_two_replicas_take_turns_for_one_chat(redis_client, prefix):
 
 async def test_a_notice_said_on_one_replica_is_not_said_again_on_another(redis_client, prefix):
     a, b = (RedisOnce(connect(os.environ[REDIS_ENV]), SECRET, prefix=prefix) for _ in range(2))
-    assert [await a.first("private-only", -5001), await b.first("private-only", -5001),
-            await a.first("private-only", -5001)] == [True, False, False]
+    assert [
+        await a.first("private-only", -5001),
+        await b.first("private-only", -5001),
+        await a.first("private-only", -5001),
+    ] == [True, False, False]
     assert await b.first("private-only", -5002) is True  # another group
     keys = [k.decode() for k in await redis_client.keys(prefix + "*")]
     assert len(keys) == 2 and not any("5001" in k or "5002" in k for k in keys)  # no Telegram id in Redis
@@ -86,10 +91,13 @@ async def test_redis_url_makes_the_application_share_its_state(assistant, conten
     from bot.telegram import build_application
     from bot.telegram.core.flood_policy import FLOOD_KEY
     from bot.telegram.core.services import SERVICES_KEY
-    from tests.telegram.conftest import telegram_settings
+    from tests.helpers.telegram import telegram_settings
 
-    app = build_application(telegram_settings(content_copy, tmp_path, REDIS_URL=os.environ[REDIS_ENV]), assistant,
-                            base_url="http://127.0.0.1:9")
+    app = build_application(
+        telegram_settings(content_copy, tmp_path, REDIS_URL=os.environ[REDIS_ENV]),
+        assistant,
+        base_url="http://127.0.0.1:9",
+    )
     assert isinstance(app.bot_data[FLOOD_KEY], RedisFloodGuard)
     assert isinstance(app.bot.rate_limiter.pacer.shared, RedisSlots)  # type: ignore[union-attr]
     assert isinstance(app.bot_data[SERVICES_KEY].once, RedisOnce)
@@ -98,8 +106,8 @@ async def test_redis_url_makes_the_application_share_its_state(assistant, conten
 async def test_a_group_is_told_once_whichever_replica_it_reaches(assistant, content_copy, tmp_path, redis_client):
     from bot.replies import MENU_PAYLOAD
     from bot.telegram import build_application, running
-    from tests.telegram.conftest import TOKEN, telegram_settings
-    from tests.telegram.fake_bot_api import FakeBotApi, group_chat, user
+    from tests.helpers.fake_bot_api import FakeBotApi, group_chat, user
+    from tests.helpers.telegram import TOKEN, telegram_settings
 
     secret = f"replicas-{uuid.uuid4().hex}"  # keys of its own in the shared Redis server
     group, member = group_chat(-5001), user(1006, "es")
@@ -108,15 +116,19 @@ async def test_a_group_is_told_once_whichever_replica_it_reaches(assistant, cont
     for i, api in enumerate(apis):
         await api.start()
         try:
-            settings = telegram_settings(content_copy, tmp_path / f"replica-{i}", REDIS_URL=os.environ[REDIS_ENV],
-                                         PSEUDONYM_SECRET=secret)
+            settings = telegram_settings(
+                content_copy, tmp_path / f"replica-{i}", REDIS_URL=os.environ[REDIS_ENV], PSEUDONYM_SECRET=secret
+            )
             async with running(build_application(settings, assistant, base_url=api.url), poll_timeout=1):
                 since = api.mark()
                 api.text(member, "hola a todos", chat=group)
                 # updates of one chat are handled in order: once the later press is answered, the text was handled
                 query = api.press(member, {"message_id": 1, "date": 0, "chat": group, "text": "?"}, MENU_PAYLOAD)
-                await api.wait_for(lambda calls, query=query, since=since: any(
-                    c.params.get("callback_query_id") == query for c in calls[since:]))
+                await api.wait_for(
+                    lambda calls, query=query, since=since: any(
+                        c.params.get("callback_query_id") == query for c in calls[since:]
+                    )
+                )
                 told.append(len(api.sent(-5001, since)))
         finally:
             await api.stop()

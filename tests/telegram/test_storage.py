@@ -18,7 +18,7 @@ from bot.storage.db import Database, sqlite_url
 from bot.telegram.core.callback_data import FORGET_YES
 from bot.telegram.core.chat_store import ChatMemory, TelegramStorage
 from bot.telegram.core.render import escape
-from tests.telegram.conftest import SECRET, Person, telegram_settings
+from tests.helpers.telegram import SECRET, Person, telegram_settings
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -30,11 +30,15 @@ def rows(url: str, person: str) -> dict[str, int]:
     engine = sa.create_engine(url, future=True)
     try:
         with engine.connect() as conn:
-            count = {table: conn.execute(sa.text(f"SELECT count(*) FROM {table} WHERE pseudonym = :p"),
-                                         {"p": person}).scalar_one()
-                     for table in ("users", "telegram_chats")}
-            count["events"] = conn.execute(sa.text("SELECT count(*) FROM events WHERE sender_id = :p"),
-                                           {"p": person}).scalar_one()
+            count = {
+                table: conn.execute(
+                    sa.text(f"SELECT count(*) FROM {table} WHERE pseudonym = :p"), {"p": person}
+                ).scalar_one()
+                for table in ("users", "telegram_chats")
+            }
+            count["events"] = conn.execute(
+                sa.text("SELECT count(*) FROM events WHERE sender_id = :p"), {"p": person}
+            ).scalar_one()
         return count
     finally:
         engine.dispose()
@@ -49,8 +53,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-async def stored_assistant(assistant: Any, model_path: Path, content_copy: Path, tmp_path: Path,
-                           database_url: str) -> AsyncIterator[Assistant]:
+async def stored_assistant(
+    assistant: Any, model_path: Path, content_copy: Path, tmp_path: Path, database_url: str
+) -> AsyncIterator[Assistant]:
     """The assistant as `run` starts it, Rasa's tracker store on database_url (the session's action server)."""
     from bot.wiring import open_assistant
 
@@ -86,8 +91,9 @@ async def test_the_language_is_stored_and_survives_a_restart(assistant, bot_api,
     assert helptext["text"].startswith(escape(content.text("ar", "telegram.help")))
 
 
-async def test_forget_deletes_the_rows_and_the_rasa_conversation(stored_assistant, bot_api, database_url: str,
-                                                                  content_copy: Path, tmp_path: Path):
+async def test_forget_deletes_the_rows_and_the_rasa_conversation(
+    stored_assistant, bot_api, database_url: str, content_copy: Path, tmp_path: Path
+):
     from bot.telegram import build_application, running
 
     content = stored_assistant.store.current()
@@ -107,8 +113,9 @@ async def test_forget_deletes_the_rows_and_the_rasa_conversation(stored_assistan
     assert kept["users"] == kept["telegram_chats"] == 1 and kept["events"] > 0
 
 
-async def test_database_down_answers_with_defaults_and_logs_it(assistant, bot_api, content_copy: Path,
-                                                                tmp_path: Path, caplog: pytest.LogCaptureFixture):
+async def test_database_down_answers_with_defaults_and_logs_it(
+    assistant, bot_api, content_copy: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+):
     from bot.telegram import build_application, running
 
     content = assistant.store.current()

@@ -16,8 +16,8 @@ import pytest
 from bot.rasa.action_server import free_port
 from bot.settings import REPO, Settings, SettingsError
 from bot.telegram.core.render import escape
-from tests.telegram.conftest import SECRET, TOKEN, telegram_settings
-from tests.telegram.fake_bot_api import FakeBotApi, user
+from tests.helpers.fake_bot_api import FakeBotApi, user
+from tests.helpers.telegram import SECRET, TOKEN, telegram_settings
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -25,16 +25,16 @@ WEBHOOK_SECRET = "webhook-secret_0123456789"
 
 
 @pytest.fixture
-async def webhook(assistant: Any, bot_api: FakeBotApi, content_copy: Path,
-                  tmp_path: Path) -> AsyncIterator[str]:
+async def webhook(assistant: Any, bot_api: FakeBotApi, content_copy: Path, tmp_path: Path) -> AsyncIterator[str]:
     """The real Application in webhook mode on a free local port; yields the URL Telegram would POST to."""
     from bot.telegram import build_application, running
 
     port = free_port()
     url = f"http://127.0.0.1:{port}/telegram/hook"
     settings = telegram_settings(content_copy, tmp_path)
-    settings = replace(settings, telegram=replace(settings.telegram, webhook_url=url, webhook_secret=WEBHOOK_SECRET,
-                                                  webhook_port=port))
+    settings = replace(
+        settings, telegram=replace(settings.telegram, webhook_url=url, webhook_secret=WEBHOOK_SECRET, webhook_port=port)
+    )
     app = build_application(settings, assistant, base_url=bot_api.url)
     async with running(app):
         yield url
@@ -46,8 +46,9 @@ async def _post(url: str, update: dict[str, Any], secret: str | None) -> int:
         return resp.status
 
 
-async def test_webhook_answers_with_the_right_secret_and_drops_the_rest(webhook: str, bot_api: FakeBotApi,
-                                                                         assistant: Any):
+async def test_webhook_answers_with_the_right_secret_and_drops_the_rest(
+    webhook: str, bot_api: FakeBotApi, assistant: Any
+):
     [set_webhook] = bot_api.called("setWebhook")
     assert set_webhook.params["url"] == webhook
     assert set_webhook.params["secret_token"] == WEBHOOK_SECRET
@@ -69,8 +70,9 @@ def test_webhook_refuses_to_start_without_a_good_secret(content_copy: Path, tmp_
     base = telegram_settings(content_copy, tmp_path)
 
     def with_secret(secret: str) -> Settings:
-        return replace(base, telegram=replace(base.telegram, webhook_url="https://example.org/hook",
-                                              webhook_secret=secret))
+        return replace(
+            base, telegram=replace(base.telegram, webhook_url="https://example.org/hook", webhook_secret=secret)
+        )
 
     for secret in ("", "short", "has spaces in it, not allowed!"):
         with pytest.raises(SettingsError, match="TELEGRAM_WEBHOOK_SECRET"):
@@ -79,9 +81,16 @@ def test_webhook_refuses_to_start_without_a_good_secret(content_copy: Path, tmp_
 
 
 def test_run_refuses_a_webhook_without_a_secret(tmp_path: Path):
-    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "PSEUDONYM_SECRET": SECRET, "VAR_DIR": str(tmp_path),
-           "TELEGRAM_WEBHOOK_URL": "https://example.org/hook", "TELEGRAM_WEBHOOK_SECRET": ""}
-    result = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=REPO, env=env, capture_output=True,
-                            text=True, timeout=300)
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "PSEUDONYM_SECRET": SECRET,
+        "VAR_DIR": str(tmp_path),
+        "TELEGRAM_WEBHOOK_URL": "https://example.org/hook",
+        "TELEGRAM_WEBHOOK_SECRET": "",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"], cwd=REPO, env=env, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 2
     assert "TELEGRAM_WEBHOOK_SECRET" in result.stderr

@@ -42,12 +42,17 @@ class ChatMemory:
         self.languages.pop(chat_id, None)
 
 
-
 class TelegramStorage:
     """Preferences and chats through `Database`, never stopping an answer; the daily purge while running."""
 
-    def __init__(self, db: Database, memory: ChatMemory, purge_every: float = DAY,
-                 outage_pause: float = OUTAGE_PAUSE, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        db: Database,
+        memory: ChatMemory,
+        purge_every: float = DAY,
+        outage_pause: float = OUTAGE_PAUSE,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         """purge_every: seconds between retention purges (the first runs at start); clock: seconds (tests)."""
         self.db = db
         self.memory = memory

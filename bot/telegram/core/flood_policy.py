@@ -28,8 +28,9 @@ class Verdict(Enum):
 class FloodGuard:
     """A sliding window of message times per user, and who is slowed down until when."""
 
-    def __init__(self, max_messages: int = MAX_MESSAGES, window: float = WINDOW,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self, max_messages: int = MAX_MESSAGES, window: float = WINDOW, clock: Callable[[], float] = time.monotonic
+    ):
         self.max_messages = max_messages
         self.window = window
         self.clock = clock

@@ -23,8 +23,9 @@ _PRUNE_ABOVE = 1000  # chats remembered before idle ones are dropped
 class ChatPacer:
     """Per-chat turns with plain asyncio: one lock per chat, and when the chat may get its next message."""
 
-    def __init__(self, interval: float = CHAT_INTERVAL, clock: Callable[[], float] = time.monotonic,
-                 shared: Any = None):
+    def __init__(
+        self, interval: float = CHAT_INTERVAL, clock: Callable[[], float] = time.monotonic, shared: Any = None
+    ):
         """shared: a RedisSlots (bot/telegram/core/redis_state.py) when replicas share the chats' send times."""
         self.interval = interval
         self.clock = clock

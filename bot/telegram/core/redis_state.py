@@ -72,8 +72,14 @@ def connect(url: str) -> Any:
 class RedisFloodGuard:
     """Flood control shared by replicas: at most max_messages per window, then quiet for a window."""
 
-    def __init__(self, client: Any, secret: str, max_messages: int = MAX_MESSAGES, window: float = WINDOW,
-                 prefix: str = KEY_PREFIX) -> None:
+    def __init__(
+        self,
+        client: Any,
+        secret: str,
+        max_messages: int = MAX_MESSAGES,
+        window: float = WINDOW,
+        prefix: str = KEY_PREFIX,
+    ) -> None:
         self.client = client
         self.secret = secret
         self.max_messages = max_messages

@@ -53,36 +53,45 @@ def split_html(text: str, limit: int = TEXT_LIMIT) -> list[str]:
     return pieces
 
 
-def keyboard(buttons: list[Button], payloads: CallbackPayloads,
-             last_row: list[Button] | None = None) -> InlineKeyboardMarkup | None:
+def keyboard(
+    buttons: list[Button], payloads: CallbackPayloads, last_row: list[Button] | None = None
+) -> InlineKeyboardMarkup | None:
     """An inline keyboard for the buttons: short titles two per row, others one per row; last_row as one row."""
     if not buttons and not last_row:
         return None
     per_row = 2 if len(buttons) > 3 and all(len(b.title) <= SHORT_TITLE for b in buttons) else 1
     keys = [InlineKeyboardButton(b.title, callback_data=payloads.encode(b.payload)) for b in buttons]
-    rows = [keys[i: i + per_row] for i in range(0, len(keys), per_row)]
+    rows = [keys[i : i + per_row] for i in range(0, len(keys), per_row)]
     if last_row:
         rows.append([InlineKeyboardButton(b.title, callback_data=payloads.encode(b.payload)) for b in last_row])
     return InlineKeyboardMarkup(rows)
 
 
-async def send_html(bot: Bot, chat_id: int, pieces: list[str], markup: InlineKeyboardMarkup | None = None,
-                    thread_id: int | None = None) -> list[Message]:
+async def send_html(
+    bot: Bot, chat_id: int, pieces: list[str], markup: InlineKeyboardMarkup | None = None, thread_id: int | None = None
+) -> list[Message]:
     """Send HTML pieces (from split_html) in order, markup under the last; thread_id: a forum topic.
 
     Every text the bot sends goes through here.
     """
     sent: list[Message] = []
     for i, piece in enumerate(pieces):
-        sent.append(await bot.send_message(
-            chat_id, piece, message_thread_id=thread_id, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW,
-            reply_markup=markup if i == len(pieces) - 1 else None,
-        ))
+        sent.append(
+            await bot.send_message(
+                chat_id,
+                piece,
+                message_thread_id=thread_id,
+                parse_mode=ParseMode.HTML,
+                link_preview_options=NO_PREVIEW,
+                reply_markup=markup if i == len(pieces) - 1 else None,
+            )
+        )
     return sent
 
 
-async def send_reply(bot: Bot, chat_id: int, reply: Reply, payloads: CallbackPayloads,
-                     last_row: list[Button] | None = None) -> list[Message]:
+async def send_reply(
+    bot: Bot, chat_id: int, reply: Reply, payloads: CallbackPayloads, last_row: list[Button] | None = None
+) -> list[Message]:
     """Send a Reply in order; its buttons (then last_row, e.g. 👍 👎) go under the last message."""
     texts = [piece for message in reply.messages for piece in split_html(message)]
     return await send_html(bot, chat_id, texts, keyboard(reply.buttons, payloads, last_row))

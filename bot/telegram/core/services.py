@@ -35,9 +35,14 @@ class Services:
     def __post_init__(self) -> None:
         """Open (lazily: no connection yet) the database of DATABASE_URL; payloads known from the content."""
         self.payloads = CallbackPayloads(lambda: content_payloads(self.assistant.store.current()))
-        self.storage = TelegramStorage(Database(self.settings.storage.database_url, self.settings.storage.retention_days,
-                                                self.settings.storage.question_retention_days),
-                                       self.memory)
+        self.storage = TelegramStorage(
+            Database(
+                self.settings.storage.database_url,
+                self.settings.storage.retention_days,
+                self.settings.storage.question_retention_days,
+            ),
+            self.memory,
+        )
 
     @property
     def region(self) -> str:
@@ -76,8 +81,12 @@ def chat_language(svc: Services, update: Update) -> str:
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     """The context every handler gets (`ContextTypes(context=BotContext)`): services, content, language, person."""
 
-    def __init__(self, application: Application[Any, Any, Any, Any, Any, Any], chat_id: int | None = None,
-                 user_id: int | None = None) -> None:
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        chat_id: int | None = None,
+        user_id: int | None = None,
+    ) -> None:
         super().__init__(application, chat_id, user_id)
         self.handled_update: Update | None = None
 

@@ -27,8 +27,10 @@ def check_settings(settings: Settings) -> None:
     if not settings.telegram.token:
         raise SettingsError("TELEGRAM_BOT_TOKEN is empty: set it to the token from @BotFather.")
     if len(settings.storage.pseudonym_secret) < MIN_SECRET_LENGTH:
-        raise SettingsError(f"PSEUDONYM_SECRET is empty or shorter than {MIN_SECRET_LENGTH} characters: set it "
-                            "to a long random string and keep it (see .env.example).")
+        raise SettingsError(
+            f"PSEUDONYM_SECRET is empty or shorter than {MIN_SECRET_LENGTH} characters: set it "
+            "to a long random string and keep it (see .env.example)."
+        )
     check_webhook_settings(settings)
 
 

@@ -25,12 +25,16 @@ def check_webhook_settings(settings: Settings) -> None:
         return
     url = urlsplit(settings.telegram.webhook_url)
     if url.scheme not in ("https", "http") or not url.netloc:
-        raise SettingsError(f"TELEGRAM_WEBHOOK_URL={settings.telegram.webhook_url!r} is not a URL: set it to the "
-                            "public https:// address Telegram should POST updates to, or leave it empty to poll.")
+        raise SettingsError(
+            f"TELEGRAM_WEBHOOK_URL={settings.telegram.webhook_url!r} is not a URL: set it to the "
+            "public https:// address Telegram should POST updates to, or leave it empty to poll."
+        )
     if not SECRET_PATTERN.match(settings.telegram.webhook_secret):
-        raise SettingsError("TELEGRAM_WEBHOOK_SECRET is required with TELEGRAM_WEBHOOK_URL: set it to 16 to 256 "
-                            "characters, only letters, digits, _ and - (e.g. `python -c \"import secrets; "
-                            "print(secrets.token_urlsafe(32))\"`).")
+        raise SettingsError(
+            "TELEGRAM_WEBHOOK_SECRET is required with TELEGRAM_WEBHOOK_URL: set it to 16 to 256 "
+            'characters, only letters, digits, _ and - (e.g. `python -c "import secrets; '
+            'print(secrets.token_urlsafe(32))"`).'
+        )
 
 
 def url_path(webhook_url: str) -> str:

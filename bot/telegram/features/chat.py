@@ -83,11 +83,13 @@ async def start(update: Update, context: BotContext) -> None:
     """Welcome the person, tell them what is kept, and offer the languages."""
     svc, content, lang = context.services, context.content, context.language
     await svc.storage.set_language(context.person, context.chat_id, lang)
-    text = "\n\n".join([
-        content.text(lang, "telegram.welcome"),
-        content.text(lang, "telegram.privacy_notice", days=svc.settings.storage.retention_days),
-        content.text(lang, "language.menu"),
-    ])
+    text = "\n\n".join(
+        [
+            content.text(lang, "telegram.welcome"),
+            content.text(lang, "telegram.privacy_notice", days=svc.settings.storage.retention_days),
+            content.text(lang, "language.menu"),
+        ]
+    )
     await _send(context, Reply([text], _language_buttons(content, lang)))
 
 

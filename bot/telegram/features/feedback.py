@@ -49,15 +49,23 @@ def feedback_payload(helpful: bool, lang: str, topic: str) -> str:
 def parse_payload(data: str) -> tuple[bool, str, str] | None:
     """(helpful, language, topic) from callback_data, or None if it is not ours."""
     parts = data.split(":", 3)
-    if len(parts) != 4 or f"{parts[0]}:" != FEEDBACK_PREFIX or parts[1] not in ("0", "1") or not parts[2] or not parts[3]:
+    if (
+        len(parts) != 4
+        or f"{parts[0]}:" != FEEDBACK_PREFIX
+        or parts[1] not in ("0", "1")
+        or not parts[2]
+        or not parts[3]
+    ):
         return None
     return parts[1] == "1", parts[2], parts[3]
 
 
 def feedback_row(content: Content, lang: str, topic: str) -> list[Button]:
     """The 👍 👎 buttons under an answer."""
-    return [Button(content.text(lang, "telegram.feedback.helpful"), feedback_payload(True, lang, topic)),
-            Button(content.text(lang, "telegram.feedback.not_helpful"), feedback_payload(False, lang, topic))]
+    return [
+        Button(content.text(lang, "telegram.feedback.helpful"), feedback_payload(True, lang, topic)),
+        Button(content.text(lang, "telegram.feedback.not_helpful"), feedback_payload(False, lang, topic)),
+    ]
 
 
 def content_vocabulary(content: Content) -> set[str]:
@@ -94,8 +102,9 @@ def _state(context: BotContext) -> FeedbackState:
 
 
 async def _store_question(svc: Services, text: str, lang: str, nearest: str, reason: str) -> None:
-    await svc.storage.attempt(add_question(svc.storage.db, text, lang, svc.region, nearest, reason),
-                           "store an unanswered question")
+    await svc.storage.attempt(
+        add_question(svc.storage.db, text, lang, svc.region, nearest, reason), "store an unanswered question"
+    )
 
 
 async def _question_behind(svc: Services, user_id: int, topic: str) -> tuple[str, float] | None:
@@ -105,7 +114,8 @@ async def _question_behind(svc: Services, user_id: int, topic: str) -> tuple[str
     """
     try:
         events: list[dict[str, Any]] = await svc.assistant.client.events(
-            pseudonym(svc.settings.storage.pseudonym_secret, user_id))
+            pseudonym(svc.settings.storage.pseudonym_secret, user_id)
+        )
     except Exception:  # noqa: BLE001 - the vote is stored without its question
         log.warning("Could not read the conversation behind a 👎", exc_info=True)
         return None
@@ -139,8 +149,9 @@ def _without_feedback(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMark
     """The message's keyboard without the 👍 👎 row."""
     if markup is None:
         return None
-    rows = [[b for b in row if not str(b.callback_data or "").startswith(FEEDBACK_PREFIX)]
-            for row in markup.inline_keyboard]
+    rows = [
+        [b for b in row if not str(b.callback_data or "").startswith(FEEDBACK_PREFIX)] for row in markup.inline_keyboard
+    ]
     rows = [row for row in rows if row]
     return InlineKeyboardMarkup(rows) if rows else None
 

@@ -38,4 +38,3 @@ async def guard(update: Update, context: BotContext) -> None:
         lang = chat_language(svc, update)
         await send_reply(context.bot, chat.id, Reply([content.text(lang, "telegram.slow_down")]), svc.payloads)
     raise ApplicationHandlerStop
-

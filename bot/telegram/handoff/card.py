@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from bot.handoff.cases import SUPERVISOR, Case, Kind
+from bot.handoff.lifecycle import SUPERVISOR, Case, Kind
 from bot.handoff.roster import StaffMember
 from bot.replies import hotline_lines
 from bot.telegram.core.render import escape
@@ -20,8 +20,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-KIND_LABELS = {Kind.REQUEST: "handoff.staff.kind_request", Kind.URGENT: "handoff.staff.kind_urgent",
-               Kind.COMPLAINT: "handoff.staff.kind_complaint"}
+KIND_LABELS = {
+    Kind.REQUEST: "handoff.staff.kind_request",
+    Kind.URGENT: "handoff.staff.kind_urgent",
+    Kind.COMPLAINT: "handoff.staff.kind_complaint",
+}
 RECENT_MESSAGES = 10  # on the summary card
 RECENT_CHARS = 200  # each, at most
 PERSON_ID_CHARS = 10  # of the pseudonym, shown to staff
@@ -71,9 +74,17 @@ def mentions(handoff: Handoff, route: str) -> str:
 
 async def card_text(handoff: Handoff, case: Case) -> str:
     """The summary for staff: pseudonymous id (never a Telegram id or name), type, topic, language, last messages."""
-    lines = [handoff.staff_text("handoff.staff.card", case=case.id, kind=kind_label(handoff, case.kind),
-                                person=case.pseudonym[:PERSON_ID_CHARS], language=case.language,
-                                region=case.region, on_duty=len(on_duty_for(handoff, case.route)))]
+    lines = [
+        handoff.staff_text(
+            "handoff.staff.card",
+            case=case.id,
+            kind=kind_label(handoff, case.kind),
+            person=case.pseudonym[:PERSON_ID_CHARS],
+            language=case.language,
+            region=case.region,
+            on_duty=len(on_duty_for(handoff, case.route)),
+        )
+    ]
     if case.topic:
         lines.append(handoff.staff_text("handoff.staff.topic", topic=case.topic))
     recent = await _recent_messages(handoff, case.pseudonym)
@@ -103,8 +114,9 @@ def waiting_text(handoff: Handoff, lang: str) -> str:
     if later is None:
         return hotlines(handoff, lang, "handoff.case.queued_unknown")
     zone = handoff.roster.time_zone
-    return hotlines(handoff, lang, "handoff.case.queued", when=later.astimezone(zone).strftime(WHEN_FORMAT),
-                    zone=str(zone))
+    return hotlines(
+        handoff, lang, "handoff.case.queued", when=later.astimezone(zone).strftime(WHEN_FORMAT), zone=str(zone)
+    )
 
 
 def position_text(handoff: Handoff, lang: str, position: int) -> str:
@@ -115,5 +127,4 @@ def position_text(handoff: Handoff, lang: str, position: int) -> str:
 def hotlines(handoff: Handoff, lang: str, string_id: str, **values: object) -> str:
     """A UI string followed by the region's help lines."""
     content = handoff.services.assistant.store.current()
-    return "\n".join([content.text(lang, string_id, **values),
-                      *hotline_lines(content, handoff.services.region, lang)])
+    return "\n".join([content.text(lang, string_id, **values), *hotline_lines(content, handoff.services.region, lang)])

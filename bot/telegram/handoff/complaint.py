@@ -18,8 +18,8 @@ from telegram import Bot, Update
 from telegram.error import TelegramError
 
 from bot.content.urgent import urgent_topic
-from bot.handoff.cases import Direction, Kind
 from bot.handoff.drafts import DraftStore
+from bot.handoff.lifecycle import Direction, Kind
 from bot.replies import Button, Reply, menu_button
 from bot.storage.db import safe
 from bot.storage.models import utcnow
@@ -59,8 +59,12 @@ async def cancel(handoff: Handoff, bot: Bot, chat_id: int, person: str, lang: st
     """Drop the draft and say nothing was sent."""
     await _store(handoff).delete(person)
     content = handoff.services.assistant.store.current()
-    await send_reply(bot, chat_id, Reply([content.text(lang, "complaint.cancelled")], [menu_button(content, lang)]),
-                     handoff.services.payloads)
+    await send_reply(
+        bot,
+        chat_id,
+        Reply([content.text(lang, "complaint.cancelled")], [menu_button(content, lang)]),
+        handoff.services.payloads,
+    )
 
 
 async def drop(handoff: Handoff, person: str) -> None:
@@ -96,17 +100,18 @@ async def submit(handoff: Handoff, bot: Bot, chat_id: int, person: str, lang: st
     if case is None:  # no staff topic could be made: the person was given the help lines
         return
     reference = f"#{case.id}"
-    summary = handoff.staff_text("complaint.staff.summary", reference=reference,
-                                 **dict(zip(FIELDS, answers, strict=True)))
+    summary = handoff.staff_text(
+        "complaint.staff.summary", reference=reference, **dict(zip(FIELDS, answers, strict=True))
+    )
     await handoff.cases.add_message(case.id, Direction.USER, summary)  # stored first: a restart loses nothing
     await deliver(handoff, bot, case, Direction.USER)
     content = handoff.services.assistant.store.current()
-    await send_reply(bot, chat_id, Reply([content.text(lang, "complaint.done", reference=reference)]),
-                     handoff.services.payloads)
+    await send_reply(
+        bot, chat_id, Reply([content.text(lang, "complaint.done", reference=reference)]), handoff.services.payloads
+    )
 
 
-async def from_person(handoff: Handoff, update: Update, person: str, lang: str, pressed: str | None,
-                      bot: Bot) -> bool:
+async def from_person(handoff: Handoff, update: Update, person: str, lang: str, pressed: str | None, bot: Bot) -> bool:
     """A person with no open case: take their typed answer, or Cancel; any other button or command leaves.
 
     Whether the update was handled here. Someone in danger gets the numbers, not the next question.

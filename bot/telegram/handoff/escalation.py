@@ -16,7 +16,7 @@ from __future__ import annotations
 from telegram import Bot
 
 from bot.assistant import Turn
-from bot.handoff.cases import Kind
+from bot.handoff.lifecycle import Kind
 from bot.telegram.core.services import Services
 from bot.telegram.handoff import complaint
 from bot.telegram.handoff.relay import escalate
@@ -26,8 +26,9 @@ from bot.telegram.handoff.urgent import answer_urgent
 HUMAN_INTENT = "human_handoff"
 
 
-async def escalate_turn(svc: Services, handoff: Handoff | None, bot: Bot, chat_id: int, person: str, text: str,
-                     turn: Turn) -> bool:
+async def escalate_turn(
+    svc: Services, handoff: Handoff | None, bot: Bot, chat_id: int, person: str, text: str, turn: Turn
+) -> bool:
     """Escalate instead of sending the assistant's reply when the turn calls for it; whether it did."""
     if turn.forget:
         return False

@@ -59,10 +59,9 @@ async def intercept(update: Update, context: BotContext) -> None:
         log.exception("The handoff failed for one update")
         lang = person_language(handoff, update)
         with contextlib.suppress(TelegramError):
-            await send_reply(context.bot, chat.id, handoff.services.assistant.unavailable("", lang).reply,
-                             handoff.services.payloads)
+            await send_reply(
+                context.bot, chat.id, handoff.services.assistant.unavailable("", lang).reply, handoff.services.payloads
+            )
         handled = True
     if handled:
         raise ApplicationHandlerStop
-
-

@@ -46,8 +46,9 @@ async def from_person(handoff: Handoff, update: Update, context: BotContext) -> 
         return True
     case = await safe(handoff.cases.open_for(person), None, "read the open case")  # down: the assistant answers
     if case is None:  # a complaint being written takes the message; otherwise the assistant answers
-        return await complaint.from_person(handoff, update, person, person_language(handoff, update), pressed,
-                                           context.bot)
+        return await complaint.from_person(
+            handoff, update, person, person_language(handoff, update), pressed, context.bot
+        )
     if command == FORGET_COMMAND or pressed == FORGET_NO:
         return False  # /forget asks first, and "no" keeps everything, as outside a case
     if pressed == FORGET_YES:  # deleting everything ends the case first: staff are told, then all is deleted
@@ -61,5 +62,3 @@ async def from_person(handoff: Handoff, update: Update, context: BotContext) -> 
     if message.text and not message.text.startswith("/"):  # someone in danger: the numbers first, the case urgent
         case = await urgent_during_case(handoff, context.bot, case, message.text)
     return await from_person_message(handoff, context.bot, case, message)  # text or media: to staff
-
-

@@ -25,14 +25,13 @@ def rating_of(handoff: Handoff, update: Update) -> tuple[int, int] | None:
     data = handoff.services.payloads.decode(query.data or "") if query is not None else None
     if not data or not data.startswith(RATE):
         return None
-    case_id, _, rating = data[len(RATE):].partition(":")
+    case_id, _, rating = data[len(RATE) :].partition(":")
     if not case_id.isdigit() or not rating.isdigit() or int(rating) not in RATINGS:
         return None
     return int(case_id), int(rating)
 
 
-async def rate(handoff: Handoff, update: Update, context: BotContext, case_id: int,
-               rating: int) -> None:
+async def rate(handoff: Handoff, update: Update, context: BotContext, case_id: int, rating: int) -> None:
     """Store the rating (once, for the person's own closed case), drop the buttons, thank them, tell staff."""
     query, chat = update.callback_query, update.effective_chat
     assert query is not None and chat is not None and update.effective_user is not None
@@ -46,8 +45,7 @@ async def rate(handoff: Handoff, update: Update, context: BotContext, case_id: i
     case = await handoff.cases.get(case_id)
     lang = case.language if case is not None else handoff.staff_language
     content = handoff.services.assistant.store.current()
-    await send_reply(context.bot, chat.id, Reply([content.text(lang, "handoff.case.rated")]),
-                     handoff.services.payloads)
+    await send_reply(context.bot, chat.id, Reply([content.text(lang, "handoff.case.rated")]), handoff.services.payloads)
     if case is not None and case.forum_topic_id is not None:  # staff see how it went (closed topic: admins post)
         try:
             await to_topic(handoff, context.bot, case, handoff.staff_text("handoff.staff.rated", rating=rating))

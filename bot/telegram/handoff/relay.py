@@ -18,7 +18,7 @@ from telegram import Bot, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
-from bot.handoff.cases import (
+from bot.handoff.lifecycle import (
     CAPTIONED,
     MEDIA_KINDS,
     Case,
@@ -44,8 +44,15 @@ CASE_LIMIT_PERIOD = timedelta(days=1)
 CAPTION_CHARS = 1000  # of a photo's, document's or voice note's caption (Telegram allows 1024)
 
 
-async def escalate(handoff: Handoff, bot: Bot, chat_id: int, person: str, lang: str,
-                   kind: Kind = Kind.REQUEST, topic: str | None = None) -> Case | None:
+async def escalate(
+    handoff: Handoff,
+    bot: Bot,
+    chat_id: int,
+    person: str,
+    lang: str,
+    kind: Kind = Kind.REQUEST,
+    topic: str | None = None,
+) -> Case | None:
     """Open a case for the person (forum topic + summary card) and tell them what happens next.
 
     kind says why (a request, an urgent message, a complaint); topic is the detected content topic, if any.
@@ -53,12 +60,18 @@ async def escalate(handoff: Handoff, bot: Bot, chat_id: int, person: str, lang: 
     """
     svc = handoff.services
     content = svc.assistant.store.current()
-    if kind is not Kind.URGENT and \
-            await handoff.cases.opened_since(person, utcnow() - CASE_LIMIT_PERIOD) >= MAX_CASES_PER_DAY and \
-            await handoff.cases.open_for(person) is None:
+    if (
+        kind is not Kind.URGENT
+        and await handoff.cases.opened_since(person, utcnow() - CASE_LIMIT_PERIOD) >= MAX_CASES_PER_DAY
+        and await handoff.cases.open_for(person) is None
+    ):
         # /human, /bot in a loop would open topic after topic and call the staff each time
-        await send_reply(bot, chat_id, Reply([hotlines(handoff, lang, "handoff.case.limit")],
-                                             [menu_button(content, lang)]), svc.payloads)
+        await send_reply(
+            bot,
+            chat_id,
+            Reply([hotlines(handoff, lang, "handoff.case.limit")], [menu_button(content, lang)]),
+            svc.payloads,
+        )
         return None
     case = await handoff.cases.open(person, lang, svc.region, kind, topic)
     if case.forum_topic_id is None:
@@ -67,13 +80,23 @@ async def escalate(handoff: Handoff, bot: Bot, chat_id: int, person: str, lang: 
         except TelegramError:
             log.exception("Could not create the staff forum topic for case %s; giving the help lines", case.id)
             await handoff.cases.apply(case.id, Event.CLOSE)
-            await send_reply(bot, chat_id, Reply([hotlines(handoff, lang, "handoff.intro")],
-                                                 [menu_button(content, lang)]), svc.payloads)
+            await send_reply(
+                bot,
+                chat_id,
+                Reply([hotlines(handoff, lang, "handoff.intro")], [menu_button(content, lang)]),
+                svc.payloads,
+            )
             return None
         await handoff.cases.set_forum_topic(case.id, forum.message_thread_id)
         case = await handoff.cases.get(case.id) or case
-        await to_topic(handoff, bot, case, await card_text(handoff, case), case_buttons(handoff, case),
-                       html_tail=mentions(handoff, case.route))
+        await to_topic(
+            handoff,
+            bot,
+            case,
+            await card_text(handoff, case),
+            case_buttons(handoff, case),
+            html_tail=mentions(handoff, case.route),
+        )
         await deliver(handoff, bot, case, Direction.USER)  # anything stored before the topic existed
         await tracker_event(handoff, person, "pause")
     text = waiting_text(handoff, lang)
@@ -89,8 +112,11 @@ def case_buttons(handoff: Handoff, case: Case) -> list[Button]:
     """The buttons under a case's card: Claim (while queued), Transfer, Close."""
     queued = case.state is State.QUEUED
     claim = [Button(handoff.staff_text("handoff.staff.claim"), f"{CLAIM}{case.id}")] if queued else []
-    return [*claim, Button(handoff.staff_text("handoff.staff.transfer"), f"{TRANSFER}{case.id}"),
-            Button(handoff.staff_text("handoff.staff.close"), f"{CLOSE}{case.id}")]
+    return [
+        *claim,
+        Button(handoff.staff_text("handoff.staff.transfer"), f"{TRANSFER}{case.id}"),
+        Button(handoff.staff_text("handoff.staff.close"), f"{CLOSE}{case.id}"),
+    ]
 
 
 async def tracker_event(handoff: Handoff, person: str, event: str) -> None:
@@ -101,8 +127,9 @@ async def tracker_event(handoff: Handoff, person: str, event: str) -> None:
         log.warning("Could not append %s to the Rasa conversation", event, exc_info=True)
 
 
-async def to_topic(handoff: Handoff, bot: Bot, case: Case, text: str, buttons: list[Button] | None = None,
-                   html_tail: str = "") -> Message:
+async def to_topic(
+    handoff: Handoff, bot: Bot, case: Case, text: str, buttons: list[Button] | None = None, html_tail: str = ""
+) -> Message:
     """Send text (escaped, split if long) into the case's forum topic; html_tail and buttons on the last piece."""
     pieces = split_html(text) or [""]
     if html_tail:
@@ -166,10 +193,17 @@ async def _send(handoff: Handoff, bot: Bot, case: Case, message: CaseMessage, ch
             await send_reply(bot, chat_id, Reply([message.text]), handoff.services.payloads)
         return
     send = getattr(bot, f"send_{message.media_kind}")  # send_photo, send_voice, send_sticker...
-    caption = ({"caption": escape(message.text[:CAPTION_CHARS]) or None, "parse_mode": ParseMode.HTML}
-               if message.media_kind in CAPTIONED else {})
-    await send(chat_id or handoff.staff_chat_id, message.media_file_id,
-               message_thread_id=None if chat_id else case.forum_topic_id, **caption)
+    caption = (
+        {"caption": escape(message.text[:CAPTION_CHARS]) or None, "parse_mode": ParseMode.HTML}
+        if message.media_kind in CAPTIONED
+        else {}
+    )
+    await send(
+        chat_id or handoff.staff_chat_id,
+        message.media_file_id,
+        message_thread_id=None if chat_id else case.forum_topic_id,
+        **caption,
+    )
 
 
 async def deliver(handoff: Handoff, bot: Bot, case: Case, direction: Direction) -> int:
@@ -197,8 +231,7 @@ async def deliver(handoff: Handoff, bot: Bot, case: Case, direction: Direction) 
     return sent
 
 
-async def close(handoff: Handoff, bot: Bot, case: Case, closed_by: str | None,
-                tell_person: bool = True) -> Case | None:
+async def close(handoff: Handoff, bot: Bot, case: Case, closed_by: str | None, tell_person: bool = True) -> Case | None:
     """Close the case (by staff, named, or by the person when closed_by is None); tell both sides.
 
     The Rasa conversation resumes, and the person is asked to rate the help (1 to 5), unless
@@ -208,8 +241,11 @@ async def close(handoff: Handoff, bot: Bot, case: Case, closed_by: str | None,
         case = await handoff.cases.apply(case.id, Event.CLOSE)
     except InvalidTransition:
         return None
-    note = (handoff.staff_text("handoff.staff.left") if closed_by is None
-            else handoff.staff_text("handoff.staff.closed", staff=closed_by))
+    note = (
+        handoff.staff_text("handoff.staff.left")
+        if closed_by is None
+        else handoff.staff_text("handoff.staff.closed", staff=closed_by)
+    )
     with contextlib.suppress(TelegramError):
         await to_topic(handoff, bot, case, note)
         await bot.close_forum_topic(handoff.staff_chat_id, case.forum_topic_id)  # type: ignore[arg-type]
@@ -218,10 +254,19 @@ async def close(handoff: Handoff, bot: Bot, case: Case, closed_by: str | None,
     if chat_id is not None:
         content = handoff.services.assistant.store.current()
         payloads = handoff.services.payloads
-        await send_reply(bot, chat_id, Reply([content.text(case.language, "handoff.case.closed")],
-                                             [menu_button(content, case.language)]), payloads)
-        await send_reply(bot, chat_id, Reply([content.text(case.language, "handoff.case.rate")]), payloads,
-                         last_row=[Button(str(n), f"{RATE}{case.id}:{n}") for n in RATINGS])
+        await send_reply(
+            bot,
+            chat_id,
+            Reply([content.text(case.language, "handoff.case.closed")], [menu_button(content, case.language)]),
+            payloads,
+        )
+        await send_reply(
+            bot,
+            chat_id,
+            Reply([content.text(case.language, "handoff.case.rate")]),
+            payloads,
+            last_row=[Button(str(n), f"{RATE}{case.id}:{n}") for n in RATINGS],
+        )
     return case
 
 
@@ -233,6 +278,10 @@ async def button_during_case(handoff: Handoff, bot: Bot, case: Case, update: Upd
     with contextlib.suppress(TelegramError):
         await query.answer()
     content = handoff.services.assistant.store.current()
-    await send_reply(bot, update.effective_chat.id, Reply([content.text(case.language, "handoff.case.paused")]),
-                     handoff.services.payloads)
+    await send_reply(
+        bot,
+        update.effective_chat.id,
+        Reply([content.text(case.language, "handoff.case.paused")]),
+        handoff.services.payloads,
+    )
     return True

@@ -36,14 +36,17 @@ class Handoff:
         if settings.handoff.chat_id is None:
             return None
         if settings.handoff.roster is None:
-            raise SettingsError("STAFF_CHAT_ID is set but STAFF_ROSTER is empty: set it to the staff roster "
-                                "file (see config/staff.example.yml), or unset STAFF_CHAT_ID.")
+            raise SettingsError(
+                "STAFF_CHAT_ID is set but STAFF_ROSTER is empty: set it to the staff roster "
+                "file (see config/staff.example.yml), or unset STAFF_CHAT_ID."
+            )
         try:
             roster = load_roster(settings.handoff.roster)
         except RosterError as error:
             raise SettingsError(str(error)) from None
-        return cls(settings.handoff.chat_id, roster, CaseStore(services.storage.db), services,
-                   settings.handoff.language)
+        return cls(
+            settings.handoff.chat_id, roster, CaseStore(services.storage.db), services, settings.handoff.language
+        )
 
     def staff_text(self, string_id: str, **values: object) -> str:
         """A UI string in the staff chat's language."""

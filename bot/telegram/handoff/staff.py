@@ -13,7 +13,7 @@ import logging
 from telegram import Bot, CallbackQuery, Update
 from telegram.error import TelegramError
 
-from bot.handoff.cases import SUPERVISOR, Case, Direction, Event, InvalidTransition
+from bot.handoff.lifecycle import SUPERVISOR, Case, Direction, Event, InvalidTransition
 from bot.handoff.roster import Roster, StaffMember
 from bot.replies import Button, Reply
 from bot.telegram.core.callback_data import CLAIM, CLOSE, ROUTE, TRANSFER
@@ -53,8 +53,9 @@ async def from_staff_chat(handoff: Handoff, update: Update, context: BotContext)
     if case is None or not case.open or command is not None:
         return  # closed cases, other commands
     if member is None:
-        log.warning("Refused: Telegram user %s, not on the staff roster, wrote in the topic of case %s",
-                    staff.id, case.id)
+        log.warning(
+            "Refused: Telegram user %s, not on the staff roster, wrote in the topic of case %s", staff.id, case.id
+        )
         await to_topic(handoff, context.bot, case, handoff.staff_text("handoff.staff.refused"))
         return
     await relay(handoff, context.bot, case, message, Direction.STAFF)
@@ -75,12 +76,13 @@ async def _pressed(handoff: Handoff, query: CallbackQuery, bot: Bot) -> None:
             await query.answer(handoff.staff_text("handoff.staff.refused"), show_alert=True)
         return
     prefix = next(p for p in BUTTONS if data.startswith(p))
-    case_id, _, route = data[len(prefix):].partition(":")
+    case_id, _, route = data[len(prefix) :].partition(":")
     case = await handoff.cases.get(int(case_id)) if case_id.isdigit() else None
     if case is not None and prefix == CLAIM and not may_claim(handoff.roster, member, case.route):
         with contextlib.suppress(TelegramError):
-            await query.answer(handoff.staff_text("handoff.staff.not_yours", target=route_label(handoff, case.route)),
-                               show_alert=True)
+            await query.answer(
+                handoff.staff_text("handoff.staff.not_yours", target=route_label(handoff, case.route)), show_alert=True
+            )
         return
     with contextlib.suppress(TelegramError):
         await query.answer()
@@ -114,22 +116,23 @@ async def _drop_buttons(query: CallbackQuery) -> None:
         await query.edit_message_reply_markup(reply_markup=None)
 
 
-async def _claim(handoff: Handoff, bot: Bot, case: Case, staff_id: int, staff_name: str,
-                 query: CallbackQuery) -> None:
+async def _claim(handoff: Handoff, bot: Bot, case: Case, staff_id: int, staff_name: str, query: CallbackQuery) -> None:
     """Claim the case for this staff member: the card keeps Transfer and Close; both sides are told."""
     try:
         case = await handoff.cases.apply(case.id, Event.CLAIM, staff_id)
     except InvalidTransition:
         return  # already claimed or closed
     with contextlib.suppress(TelegramError):
-        await query.edit_message_reply_markup(reply_markup=keyboard(case_buttons(handoff, case),
-                                                                    handoff.services.payloads))
+        await query.edit_message_reply_markup(
+            reply_markup=keyboard(case_buttons(handoff, case), handoff.services.payloads)
+        )
     await to_topic(handoff, bot, case, handoff.staff_text("handoff.staff.claimed", staff=staff_name))
     chat_id = await handoff.services.storage.db.chat_id_for(case.pseudonym)
     if chat_id is not None:
         content = handoff.services.assistant.store.current()
-        await send_reply(bot, chat_id, Reply([content.text(case.language, "handoff.case.claimed")]),
-                         handoff.services.payloads)
+        await send_reply(
+            bot, chat_id, Reply([content.text(case.language, "handoff.case.claimed")]), handoff.services.payloads
+        )
 
 
 async def _choose_route(handoff: Handoff, bot: Bot, case: Case) -> None:
@@ -137,15 +140,15 @@ async def _choose_route(handoff: Handoff, bot: Bot, case: Case) -> None:
     if not case.open:
         return
     content = handoff.services.assistant.store.current()
-    choices = [Button(f"{x.name} ({x.code})", f"{ROUTE}{case.id}:{x.code}")
-               for x in content.languages if x.code != case.route]
+    choices = [
+        Button(f"{x.name} ({x.code})", f"{ROUTE}{case.id}:{x.code}") for x in content.languages if x.code != case.route
+    ]
     if case.route != SUPERVISOR:
         choices.append(Button(handoff.staff_text("handoff.staff.supervisor"), f"{ROUTE}{case.id}:{SUPERVISOR}"))
     await to_topic(handoff, bot, case, handoff.staff_text("handoff.staff.transfer_to", case=case.id), choices)
 
 
-async def _transfer(handoff: Handoff, bot: Bot, case: Case, route: str, staff_name: str,
-                    query: CallbackQuery) -> None:
+async def _transfer(handoff: Handoff, bot: Bot, case: Case, route: str, staff_name: str, query: CallbackQuery) -> None:
     """Queue the case again for another language or the supervisors; mention who should take it; tell the person."""
     content = handoff.services.assistant.store.current()
     if route != SUPERVISOR and route not in content.language_codes:
@@ -156,10 +159,11 @@ async def _transfer(handoff: Handoff, bot: Bot, case: Case, route: str, staff_na
         return  # closed meanwhile
     await _drop_buttons(query)
     with contextlib.suppress(TelegramError):
-        await bot.edit_forum_topic(handoff.staff_chat_id, case.forum_topic_id,  # type: ignore[arg-type]
-                                   name=topic_name(handoff, case))
+        await bot.edit_forum_topic(
+            handoff.staff_chat_id,
+            case.forum_topic_id,  # type: ignore[arg-type]
+            name=topic_name(handoff, case),
+        )
     note = handoff.staff_text("handoff.staff.transferred", target=route_label(handoff, route), staff=staff_name)
     await to_topic(handoff, bot, case, note, case_buttons(handoff, case), html_tail=mentions(handoff, case.route))
-    await tell_position(handoff, bot, case, force=True,
-                        text=content.text(case.language, "handoff.case.transferred"))
-
+    await tell_position(handoff, bot, case, force=True, text=content.text(case.language, "handoff.case.transferred"))

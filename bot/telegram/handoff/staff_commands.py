@@ -12,7 +12,7 @@ from datetime import datetime
 
 from telegram import Bot, Message
 
-from bot.handoff.cases import Case, Direction, State
+from bot.handoff.lifecycle import Case, Direction, State
 from bot.replies import topic_reply
 from bot.storage.models import utcnow
 from bot.telegram.core.render import send_html, split_html
@@ -64,9 +64,14 @@ async def queue_text(handoff: Handoff) -> str:
 
 def _queue_line(handoff: Handoff, case: Case, now: datetime) -> str:
     minutes = max(0, int((now - case.created_at).total_seconds() // 60))
-    return handoff.staff_text("handoff.staff.queue_line", case=case.id, kind=kind_label(handoff, case.kind),
-                              state=handoff.staff_text(STATE_LABELS[case.state]), minutes=minutes,
-                              language=case.language)
+    return handoff.staff_text(
+        "handoff.staff.queue_line",
+        case=case.id,
+        kind=kind_label(handoff, case.kind),
+        state=handoff.staff_text(STATE_LABELS[case.state]),
+        minutes=minutes,
+        language=case.language,
+    )
 
 
 async def _note(handoff: Handoff, bot: Bot, message: Message, case: Case, text: str) -> None:
@@ -83,8 +88,12 @@ async def _answer(handoff: Handoff, bot: Bot, message: Message, case: Case, topi
     content = handoff.services.assistant.store.current()
     if topic_id not in content.topic_ids or content.topic(case.region, topic_id) is None:
         valid = sorted(t for t in content.topic_ids if content.topic(case.region, t) is not None)
-        await say(handoff, bot, message, handoff.staff_text("handoff.staff.answer_unknown", topic=topic_id or "?",
-                                                            ids=", ".join(valid)))
+        await say(
+            handoff,
+            bot,
+            message,
+            handoff.staff_text("handoff.staff.answer_unknown", topic=topic_id or "?", ids=", ".join(valid)),
+        )
         return
     reply = topic_reply(content, case.region, case.language, topic_id)
     await handoff.cases.add_message(case.id, Direction.STAFF, "\n\n".join(reply.messages))

@@ -15,7 +15,7 @@ from telegram import Bot
 from telegram.error import TelegramError
 
 from bot.content.urgent import urgent_topic
-from bot.handoff.cases import Case, Kind
+from bot.handoff.lifecycle import Case, Kind
 from bot.replies import Reply, emergency_text, menu_button
 from bot.telegram.core.render import send_reply
 from bot.telegram.core.services import Services
@@ -24,8 +24,9 @@ from bot.telegram.handoff.relay import escalate, to_topic
 from bot.telegram.handoff.service import Handoff
 
 
-async def answer_urgent(svc: Services, handoff: Handoff | None, bot: Bot, chat_id: int, person: str, lang: str,
-                        topic: str) -> None:
+async def answer_urgent(
+    svc: Services, handoff: Handoff | None, bot: Bot, chat_id: int, person: str, lang: str, topic: str
+) -> None:
     """Send the emergency numbers, then open an urgent case when staff are connected.
 
     The assistant already put the numbers in the turn's reply (bot/assistant.py); they are composed
@@ -59,6 +60,11 @@ async def urgent_during_case(handoff: Handoff, bot: Bot, case: Case, text: str) 
     if case.forum_topic_id is not None:
         with contextlib.suppress(TelegramError):
             await bot.edit_forum_topic(handoff.staff_chat_id, case.forum_topic_id, name=topic_name(handoff, case))
-        await to_topic(handoff, bot, case, handoff.staff_text("handoff.staff.now_urgent", topic=case.topic),
-                       html_tail=mentions(handoff, case.route))
+        await to_topic(
+            handoff,
+            bot,
+            case,
+            handoff.staff_text("handoff.staff.now_urgent", topic=case.topic),
+            html_tail=mentions(handoff, case.route),
+        )
     return case

@@ -22,8 +22,7 @@ def upgrade() -> None:
     """Create complaint_drafts (deleted with the user; purged by last_seen)."""
     op.create_table(
         "complaint_drafts",
-        sa.Column("pseudonym", sa.String(64), sa.ForeignKey("users.pseudonym", ondelete="CASCADE"),
-                  primary_key=True),
+        sa.Column("pseudonym", sa.String(64), sa.ForeignKey("users.pseudonym", ondelete="CASCADE"), primary_key=True),
         sa.Column("language", sa.String(8), nullable=False),
         sa.Column("answers", sa.Text, nullable=False),
         sa.Column("last_seen", sa.DateTime, nullable=False),

@@ -13,21 +13,62 @@ from typing import Any
 
 from aiohttp import web
 
-BOT_USER = {"id": 7000001, "is_bot": True, "first_name": "Assistant", "username": "test_assistant_bot",
-            "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False}
+BOT_USER = {
+    "id": 7000001,
+    "is_bot": True,
+    "first_name": "Assistant",
+    "username": "test_assistant_bot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
 # Parameters python-telegram-bot sends as plain strings; everything else arrives JSON-encoded.
-STRING_PARAMS = {"text", "callback_query_id", "language_code", "parse_mode", "url", "secret_token",
-                 "inline_message_id", "caption", "photo", "document", "voice", "audio", "video", "video_note",
-                 "sticker"}
+STRING_PARAMS = {
+    "text",
+    "callback_query_id",
+    "language_code",
+    "parse_mode",
+    "url",
+    "secret_token",
+    "inline_message_id",
+    "caption",
+    "photo",
+    "document",
+    "voice",
+    "audio",
+    "video",
+    "video_note",
+    "sticker",
+}
 # sent by file id (a string); the fields Telegram adds to each kind of file
-MEDIA_METHODS = {"sendphoto": "photo", "senddocument": "document", "sendvoice": "voice", "sendaudio": "audio",
-                 "sendvideo": "video", "sendvideonote": "video_note", "sendsticker": "sticker"}
+MEDIA_METHODS = {
+    "sendphoto": "photo",
+    "senddocument": "document",
+    "sendvoice": "voice",
+    "sendaudio": "audio",
+    "sendvideo": "video",
+    "sendvideonote": "video_note",
+    "sendsticker": "sticker",
+}
 MEDIA_FIELDS: dict[str, dict[str, Any]] = {
-    "photo": {"width": 800, "height": 600}, "document": {}, "voice": {"duration": 3}, "audio": {"duration": 3},
-    "video": {"width": 640, "height": 480, "duration": 3}, "video_note": {"length": 240, "duration": 3},
-    "sticker": {"type": "regular", "width": 512, "height": 512, "is_animated": False, "is_video": False}}
-TRUE_METHODS = {"answercallbackquery", "setmycommands", "deletewebhook", "setwebhook", "close", "logout",
-                "sendchataction", "deletemycommands"}
+    "photo": {"width": 800, "height": 600},
+    "document": {},
+    "voice": {"duration": 3},
+    "audio": {"duration": 3},
+    "video": {"width": 640, "height": 480, "duration": 3},
+    "video_note": {"length": 240, "duration": 3},
+    "sticker": {"type": "regular", "width": 512, "height": 512, "is_animated": False, "is_video": False},
+}
+TRUE_METHODS = {
+    "answercallbackquery",
+    "setmycommands",
+    "deletewebhook",
+    "setwebhook",
+    "close",
+    "logout",
+    "sendchataction",
+    "deletemycommands",
+}
 
 
 @dataclass
@@ -106,13 +147,11 @@ class FakeBotApi:
         """Queue a message update (text, voice, photo...) from sender, in their private chat by default."""
         return self._queue(self.new_message(sender, chat, **fields))
 
-    def new_message(self, sender: dict[str, Any], chat: dict[str, Any] | None = None,
-                    **fields: Any) -> dict[str, Any]:
+    def new_message(self, sender: dict[str, Any], chat: dict[str, Any] | None = None, **fields: Any) -> dict[str, Any]:
         """A message update (without update_id), not queued: for a webhook POST or for message()."""
         chat = chat or private_chat(sender["id"])
         self._chats[chat["id"]] = chat
-        msg = {"message_id": next(self._message_ids), "date": int(time.time()), "chat": chat, "from": sender,
-               **fields}
+        msg = {"message_id": next(self._message_ids), "date": int(time.time()), "chat": chat, "from": sender, **fields}
         text = fields.get("text", "")
         if text.startswith("/"):
             msg["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
@@ -129,8 +168,17 @@ class FakeBotApi:
     def press(self, sender: dict[str, Any], message: dict[str, Any], data: str) -> str:
         """Queue a press on an inline button of a message the bot sent; return the query id."""
         query_id = f"q{next(self._query_ids)}"
-        self._queue({"callback_query": {"id": query_id, "from": sender, "chat_instance": "ci",
-                                        "message": message, "data": data}})
+        self._queue(
+            {
+                "callback_query": {
+                    "id": query_id,
+                    "from": sender,
+                    "chat_instance": "ci",
+                    "message": message,
+                    "data": data,
+                }
+            }
+        )
         return query_id
 
     def fail_next(self, method: str, error: dict[str, Any]) -> None:
@@ -155,20 +203,27 @@ class FakeBotApi:
 
     def sent(self, chat_id: int, since: int = 0) -> list[dict[str, Any]]:
         """The messages delivered to chat_id (as Telegram stored them) from call number since on."""
-        return [c.result for c in self.calls[since:]
-                if c.method == "sendmessage" and c.params["chat_id"] == chat_id and c.result]
+        return [
+            c.result
+            for c in self.calls[since:]
+            if c.method == "sendmessage" and c.params["chat_id"] == chat_id and c.result
+        ]
 
     def media(self, chat_id: int, since: int = 0) -> list[dict[str, Any]]:
         """The media (photos, voice notes...) delivered to chat_id (as Telegram stored them) from call since on."""
-        return [c.result for c in self.calls[since:]
-                if c.method in MEDIA_METHODS and c.params["chat_id"] == chat_id and c.result]
+        return [
+            c.result
+            for c in self.calls[since:]
+            if c.method in MEDIA_METHODS and c.params["chat_id"] == chat_id and c.result
+        ]
 
     def called(self, method: str, since: int = 0) -> list[Call]:
         """The calls of one method from call number since on."""
         return [c for c in self.calls[since:] if c.method == method.lower()]
 
-    async def replies(self, chat_id: int, since: int, count: int | None = None,
-                      timeout: float = 90.0) -> list[dict[str, Any]]:
+    async def replies(
+        self, chat_id: int, since: int, count: int | None = None, timeout: float = 90.0
+    ) -> list[dict[str, Any]]:
         """Wait for a reply to chat_id: count messages, or (count None) up to one carrying buttons."""
 
         def ready(calls: list[Call]) -> list[dict[str, Any]] | None:
@@ -218,8 +273,9 @@ class FakeBotApi:
         self.calls.append(call)
         await self._notify()
         if call.result is None:
-            return web.json_response({"ok": False, "error_code": 404, "description": "Not Found: method not found"},
-                                     status=404)
+            return web.json_response(
+                {"ok": False, "error_code": 404, "description": "Not Found: method not found"}, status=404
+            )
         return web.json_response({"ok": True, "result": call.result})
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -242,8 +298,13 @@ class FakeBotApi:
         if method == "sendmessage":
             chat_id = params["chat_id"]
             chat = self._chats.get(chat_id) or private_chat(chat_id)
-            msg = {"message_id": next(self._message_ids), "date": int(time.time()), "chat": chat,
-                   "from": BOT_USER, "text": params["text"]}
+            msg = {
+                "message_id": next(self._message_ids),
+                "date": int(time.time()),
+                "chat": chat,
+                "from": BOT_USER,
+                "text": params["text"],
+            }
             if params.get("reply_markup"):
                 msg["reply_markup"] = params["reply_markup"]
             self._messages[(chat_id, msg["message_id"])] = msg
@@ -251,9 +312,13 @@ class FakeBotApi:
         if method in MEDIA_METHODS:
             chat_id, kind = params["chat_id"], MEDIA_METHODS[method]
             file = {"file_id": params[kind], "file_unique_id": f"u-{params[kind]}", **MEDIA_FIELDS[kind]}
-            msg = {"message_id": next(self._message_ids), "date": int(time.time()),
-                   "chat": self._chats.get(chat_id) or private_chat(chat_id), "from": BOT_USER,
-                   kind: [file] if kind == "photo" else file}
+            msg = {
+                "message_id": next(self._message_ids),
+                "date": int(time.time()),
+                "chat": self._chats.get(chat_id) or private_chat(chat_id),
+                "from": BOT_USER,
+                kind: [file] if kind == "photo" else file,
+            }
             if params.get("caption"):
                 msg["caption"] = params["caption"]
             self._messages[(chat_id, msg["message_id"])] = msg
