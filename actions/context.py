@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.content.model import Content
 from bot.content.store import ContentStore
-from bot.replies import Reply
+from bot.replies import FALLBACK, Reply
 from bot.settings import defaults
 from bot.settings.sections import content_dir, region
 
@@ -63,7 +63,7 @@ def conversation(tracker: Tracker) -> Conversation:
     )
 
 
-NOT_UNDERSTOOD = ("nlu_fallback", "out_of_scope")
+NOT_UNDERSTOOD = (FALLBACK, "out_of_scope")
 
 
 def failures_in_a_row(tracker: Tracker) -> int:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bot.content.yamlfile import DataError
 from bot.editorial.cli import add_content_parser, add_nlu_parser, content_main, nlu_main
-from bot.settings import Settings, SettingsError
+from bot.settings import Settings, SettingsError, defaults
 
 
 def _quiet_libraries() -> None:
@@ -44,7 +44,7 @@ async def _chat(settings: Settings, lang: str | None) -> int:
 
     async with open_assistant(settings) as assistant:
         content = assistant.store.current()
-        ui_lang = lang or "en"
+        ui_lang = lang or defaults.LANGUAGE
         print(content.text(ui_lang, "chat.intro"))
         conversation = f"cli-{uuid.uuid4().hex[:12]}"
         buttons: list[tuple[str, str]] = []

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from bot.content.model import Content
+from bot.content.model import SOURCE_LANGUAGE, Content
 
 FALLBACK = "nlu_fallback"  # the intent Rasa's FallbackClassifier gives when no topic is likely enough
 
@@ -82,14 +82,14 @@ def topic_title(content: Content, region: str, lang: str, topic_id: str) -> str:
     topic = content.topic(region, topic_id)
     if topic is None:
         return topic_id
-    tr = topic.translations.get(lang) or topic.translations.get("en")
+    tr = topic.translations.get(lang) or topic.translations.get(SOURCE_LANGUAGE)
     return tr.title if tr else topic_id
 
 
 def hotline_lines(content: Content, region: str, lang: str, leave_out: str | None = None) -> list[str]:
     """The region's help lines, one line each, in lang (leave_out: a number said already)."""
     return [
-        content.text(lang, "hotline.line", number=h.number, label=h.label.get(lang) or h.label.get("en", ""))
+        content.text(lang, "hotline.line", number=h.number, label=h.label.get(lang) or h.label.get(SOURCE_LANGUAGE, ""))
         for h in content.region(region).hotlines
         if h.number != leave_out
     ]

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from bot.content.facts import compare, facts_of
 from bot.content.lines import LineFinder
-from bot.content.model import Topic
-from bot.content.stale import SOURCE_LANGUAGE
+from bot.content.model import SOURCE_LANGUAGE, Topic
 from bot.content.yamlfile import Problem
 
 

@@ -9,12 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.content.model import GLOBAL, Content
+from bot.content.model import GLOBAL, SOURCE_LANGUAGE, Content
 from bot.content.strings import placeholders
 from bot.content.yamlfile import DataError, Problem, YamlDoc, read_yaml
 
 LEAFLET_FILE = "leaflet.yml"
-SOURCE_LANGUAGE = "en"
 LABELS: dict[str, set[str]] = {  # label id → the {placeholders} it must have
     "title": {"region"},
     "hotlines": set(),

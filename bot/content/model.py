@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from bot.content.languages import Language
 
 GLOBAL = "global"
+SOURCE_LANGUAGE = "en"  # content is written in it first; a missing translation or label falls back to it
 STATUSES = ("draft", "machine_translation", "reviewed")
 SENSITIVITIES = ("auto", "offer_person")
 MESSAGE_SOFT_LIMIT = 700
@@ -121,7 +122,7 @@ class Content:
 
     def text(self, lang: str, string_id: str, **values: object) -> str:
         """A UI string in lang (English if missing), with placeholders filled."""
-        template = self.ui.get(lang, {}).get(string_id) or self.ui["en"][string_id]
+        template = self.ui.get(lang, {}).get(string_id) or self.ui[SOURCE_LANGUAGE][string_id]
         return template.format(**values) if values else template
 
     def language_name(self, code: str) -> str:

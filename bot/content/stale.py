@@ -9,10 +9,8 @@ flagged "stale" until a translator updates it and runs ``content stamp``.
 from __future__ import annotations
 
 from bot.content.lines import LineFinder
-from bot.content.model import Topic, source_hash
+from bot.content.model import SOURCE_LANGUAGE, Topic, source_hash
 from bot.content.yamlfile import Problem
-
-SOURCE_LANGUAGE = "en"
 
 
 def is_stale(topic: Topic, lang: str) -> bool:

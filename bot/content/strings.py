@@ -6,7 +6,7 @@ import re
 import string
 
 from bot.content.checker import Checker
-from bot.content.model import MenuCategory
+from bot.content.model import SOURCE_LANGUAGE, MenuCategory
 from bot.content.urgent import URGENT_FILE, parse_urgent
 from bot.content.yamlfile import Problem, YamlDoc
 
@@ -34,7 +34,7 @@ def load_ui(ck: Checker, langs: list[str]) -> dict[str, dict[str, str]]:
             ck.add(doc, (), "UI strings must be 'id: text' lines.", "Compare with content/ui/en.yml.")
             continue
         docs[lang], ui[lang] = doc, dict(doc.data)
-    reference = ui.get("en", {})
+    reference = ui.get(SOURCE_LANGUAGE, {})
     for lang, strings in ui.items():
         for sid, text in reference.items():
             if sid not in strings:

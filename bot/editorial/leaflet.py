@@ -18,7 +18,7 @@ from html import escape
 from pathlib import Path
 
 from bot.content.leaflet_spec import LeafletSpec
-from bot.content.model import Content
+from bot.content.model import SOURCE_LANGUAGE, Content
 
 FORMATS = ("html", "pdf")
 TELEGRAM_LINK = "https://t.me/{username}"
@@ -103,7 +103,7 @@ def compose(
             src = topic.sources[0] if topic.sources else None
             source = content.text(lang, "answer.source", url=src.url, checked=src.checked) if src else ""
             answers.append(Answer(topic_id, tr.title, tr.messages, source))
-    region_name = reg.name.get(lang) or reg.name.get("en") or reg.id
+    region_name = reg.name.get(lang) or reg.name.get(SOURCE_LANGUAGE) or reg.id
     direction = next((x.direction for x in content.languages if x.code == lang), "ltr")
     return Leaflet(
         lang=lang,
@@ -111,7 +111,7 @@ def compose(
         title=spec.label(lang, "title", region=region_name),
         emergency=spec.label(lang, "emergency", number=reg.emergency) if reg.emergency else "",
         hotlines_heading=spec.label(lang, "hotlines"),
-        hotlines=[(h.number, h.label.get(lang) or h.label.get("en", "")) for h in reg.hotlines],
+        hotlines=[(h.number, h.label.get(lang) or h.label.get(SOURCE_LANGUAGE, "")) for h in reg.hotlines],
         no_hotlines=spec.label(lang, "no_hotlines"),
         answers=answers,
         printed=spec.label(lang, "printed", date=today.isoformat()),

@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.content.load import REGION_FILE
-from bot.content.model import source_hash
-from bot.content.stale import SOURCE_LANGUAGE
+from bot.content.model import SOURCE_LANGUAGE, source_hash
 from bot.content.yamlfile import DataError, Problem
 
 _AFTER = ("status", "reviewed")  # source_hash goes after the last of these present

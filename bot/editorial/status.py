@@ -6,7 +6,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from bot.content.model import GLOBAL, Content, Topic
+from bot.content.model import GLOBAL, SOURCE_LANGUAGE, Content, Topic
 from bot.content.stale import is_stale
 
 # Best first. A cell is missing, else expired, else stale, else its translation's own status.
@@ -79,7 +79,7 @@ def region_matrices(content: Content, today: dt.date) -> list[RegionMatrix]:
     result = []
     for region in regions:
         reg = content.regions.get(region)
-        name = (reg.name.get("en") if reg else None) or region
+        name = (reg.name.get(SOURCE_LANGUAGE) if reg else None) or region
         matrix = RegionMatrix(region, name, langs)
         for tid in content.topic_ids:
             topic = content.topic(region, tid)

@@ -29,6 +29,7 @@ from bot.content.model import Content
 from bot.privacy.pseudonym import pseudonym
 from bot.privacy.scrub import Scrubber
 from bot.replies import Button
+from bot.settings import defaults
 from bot.storage.feedback import add_feedback, add_question
 from bot.telegram.core.callback_data import FEEDBACK_PREFIX
 from bot.telegram.core.services import BotContext, Services
@@ -168,7 +169,7 @@ async def on_feedback(update: Update, context: BotContext) -> None:
             await query.answer()
         return
     helpful, lang, topic = parsed
-    lang = lang if lang in content.language_codes else "en"
+    lang = lang if lang in content.language_codes else defaults.LANGUAGE
     with contextlib.suppress(TelegramError):  # a query too old to answer is still counted
         await query.answer(content.text(lang, "telegram.feedback.thanks"))
     await svc.storage.attempt(add_feedback(svc.storage.db, topic, lang, svc.region, helpful), "store feedback")
