@@ -92,8 +92,8 @@ def test_a_missing_file_says_which_variable_to_set(tmp_path):
 
 
 def test_who_may_claim_a_case():
+    from bot.handoff.access import may_claim
     from bot.handoff.lifecycle import SUPERVISOR
-    from bot.telegram.handoff.staff import may_claim
 
     team = roster(WEEK)
     burmese, supervisor = team.member(1), team.member(2)
@@ -103,3 +103,24 @@ def test_who_may_claim_a_case():
     assert may_claim(team, burmese, "ar")  # nobody speaks Arabic: better anyone than nobody
     assert not may_claim(team, burmese, SUPERVISOR)
     assert all(may_claim(team, supervisor, route) for route in ("my", "es", "ar", SUPERVISOR))
+
+
+def test_who_may_act_on_a_case():
+    from bot.handoff.access import may_act
+    from bot.handoff.lifecycle import SUPERVISOR, Case, Kind, State
+
+    team = roster(WEEK)
+    burmese, supervisor = team.member(1), team.member(2)
+    assert burmese is not None and supervisor is not None
+
+    def case(route: str, claimed_by: int | None) -> Case:
+        state = State.QUEUED if claimed_by is None else State.CLAIMED
+        return Case(1, "p" * 64, "my", "th", Kind.REQUEST, None, state, claimed_by, 501, datetime.now(), route)
+
+    assert may_act(team, burmese, case("my", None))  # unclaimed, their language
+    assert not may_act(team, burmese, case("es", None))  # unclaimed, someone else's language
+    assert may_act(team, burmese, case("my", 1))  # they claimed it
+    assert not may_act(team, burmese, case("my", 2))  # a colleague claimed it
+    assert not may_act(team, burmese, case(SUPERVISOR, None))  # for the supervisors: not even a transfer
+    assert all(may_act(team, supervisor, case(r, c)) for r in ("my", SUPERVISOR) for c in (None, 1))
+    assert not may_act(team, None, case("my", None))  # not on the roster

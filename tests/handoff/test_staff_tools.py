@@ -149,9 +149,44 @@ async def test_transfer_to_another_language_then_to_the_supervisors(handoff_bot,
         supervisors = content.text("en", "handoff.staff.supervisor")
         assert answer.params["text"] == content.text("en", "handoff.staff.not_yours", target=supervisors)
         assert answer.params["show_alert"] is True and cases(app)[0]["state"] == "queued"
+        query = await press_as(forum_api, BURMESE_STAFF, note, f"{TRANSFER}1")  # nor move it to Burmese to claim it
+        [answer] = [c for c in forum_api.called("answerCallbackQuery") if c.params["callback_query_id"] == query]
+        assert answer.params["text"] == content.text("en", "handoff.staff.not_yours", target=supervisors)
+        assert cases(app)[0]["routed_to"] == "supervisor"
         await press_as(forum_api, THAI_SUPERVISOR, note, f"{CLAIM}1")
         row = await until(lambda: cases(app)[0]["state"] == "claimed" and cases(app)[0])
         assert row["claimed_by"] == THAI_SUPERVISOR
+
+
+async def test_only_the_claimant_or_a_supervisor_acts_on_a_claimed_case(handoff_bot, forum_api: ForumBotApi, assistant):
+    content = assistant.store.current()
+    person = Person(forum_api, 5207, "my")
+    async with handoff_bot(now=MONDAY_TEN) as app:
+        _, card, thread = await say_human(forum_api, person)
+        since = forum_api.mark()
+        await press_as(forum_api, THAI_SUPERVISOR, card, f"{CLAIM}1")
+        await forum_api.replies(person.id, since, count=1)  # "someone is with you"
+        unnamed = content.text("en", "handoff.staff.unnamed")
+        handled = content.text("en", "handoff.staff.handled_by", case=1, staff=unnamed)
+
+        # the Burmese staff member speaks the case's language, but the supervisor has it
+        since = forum_api.mark()
+        forum_api.staff_says(BURMESE_STAFF, thread, "I can help you")
+        [refused] = await forum_api.wait_in_topic(thread, since, 1)
+        assert refused["text"] == escape(handled)
+        forum_api.staff_says(BURMESE_STAFF, thread, "/note I take this one")
+        [_, refused_note] = await forum_api.wait_in_topic(thread, since, 2)
+        assert refused_note["text"] == escape(handled)
+        for button in (f"{CLOSE}1", f"{TRANSFER}1"):
+            query = await press_as(forum_api, BURMESE_STAFF, card, button)
+            [answer] = [c for c in forum_api.called("answerCallbackQuery") if c.params["callback_query_id"] == query]
+            assert (answer.params["text"], answer.params["show_alert"]) == (handled, True)
+        assert forum_api.sent(person.id, since) == []
+        assert cases(app)[0]["state"] == "claimed" and case_messages(app) == []
+
+        forum_api.staff_says(THAI_SUPERVISOR, thread, "Hello, I am here")  # the claimant
+        [relayed] = await forum_api.replies(person.id, since, count=1)
+        assert relayed["text"] == "Hello, I am here"
 
 
 async def test_notes_are_kept_for_staff_and_never_sent(handoff_bot, forum_api: ForumBotApi, assistant):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+from bot.handoff.access import may_act
 from bot.handoff.lifecycle import SUPERVISOR, Case, Kind
 from bot.handoff.roster import StaffMember
 from bot.replies import hotline_lines
@@ -128,3 +129,16 @@ def hotlines(handoff: Handoff, lang: str, string_id: str, **values: object) -> s
     """A UI string followed by the region's help lines."""
     content = handoff.services.assistant.store.current()
     return "\n".join([content.text(lang, string_id, **values), *hotline_lines(content, handoff.services.region, lang)])
+
+
+def refusal(handoff: Handoff, member: StaffMember | None, case: Case) -> str | None:
+    """Why member may not act on case (in the staff chat's language), or None when they may."""
+    if member is None:
+        return handoff.staff_text("handoff.staff.refused")
+    if may_act(handoff.roster, member, case):
+        return None
+    if case.claimed_by is not None:
+        claimant = handoff.roster.member(case.claimed_by)
+        name = (claimant.name if claimant else "") or handoff.staff_text("handoff.staff.unnamed")
+        return handoff.staff_text("handoff.staff.handled_by", case=case.id, staff=name)
+    return handoff.staff_text("handoff.staff.not_yours", target=route_label(handoff, case.route))

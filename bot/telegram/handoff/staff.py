@@ -1,8 +1,9 @@
 """The staff chat's side of the handoff.
 
 Claim / Transfer / Close buttons, replies (text or media) in a case's forum topic, and the
-staff commands (`staff_commands.py`: /queue, /note, /answer), from rostered staff only; anyone else
-is refused and the attempt logged.
+staff commands (`staff_commands.py`: /queue, /note, /answer). Every action on a case passes one
+check (`bot/handoff/access.py` `may_act`): a supervisor, the one who claimed it, or (unclaimed)
+staff of its route; anyone else is refused, told why, and the attempt logged.
 """
 
 from __future__ import annotations
@@ -14,12 +15,12 @@ from telegram import Bot, CallbackQuery, Update
 from telegram.error import TelegramError
 
 from bot.handoff.lifecycle import SUPERVISOR, Case, Direction, Event, InvalidTransition
-from bot.handoff.roster import Roster, StaffMember
+from bot.handoff.roster import StaffMember
 from bot.replies import Button, Reply
 from bot.telegram.core.callback_data import CLAIM, CLOSE, ROUTE, TRANSFER
 from bot.telegram.core.render import keyboard, send_reply
 from bot.telegram.core.services import BotContext
-from bot.telegram.handoff.card import mentions, route_label, topic_name
+from bot.telegram.handoff.card import mentions, refusal, route_label, topic_name
 from bot.telegram.handoff.relay import case_buttons, close, relay, tell_position, to_topic
 from bot.telegram.handoff.service import Handoff, command_of
 from bot.telegram.handoff.staff_commands import STAFF_COMMANDS, run_command, say
@@ -45,18 +46,17 @@ async def from_staff_chat(handoff: Handoff, update: Update, context: BotContext)
             log.warning("Refused: Telegram user %s, not on the staff roster, sent %s", staff.id, command)
             await say(handoff, context.bot, message, handoff.staff_text("handoff.staff.refused"))
             return
-        await run_command(handoff, context.bot, message, command or "")
+        await run_command(handoff, context.bot, message, command or "", member)
         return
     if not message.is_topic_message or message.message_thread_id is None:
         return  # the general topic, service messages
     case = await handoff.cases.for_forum_topic(message.message_thread_id)
     if case is None or not case.open or command is not None:
         return  # closed cases, other commands
-    if member is None:
-        log.warning(
-            "Refused: Telegram user %s, not on the staff roster, wrote in the topic of case %s", staff.id, case.id
-        )
-        await to_topic(handoff, context.bot, case, handoff.staff_text("handoff.staff.refused"))
+    why = refusal(handoff, member, case)
+    if why is not None:
+        log.warning("Refused: Telegram user %s, %s, wrote in the topic of case %s", staff.id, _who(member), case.id)
+        await to_topic(handoff, context.bot, case, why)
         return
     await relay(handoff, context.bot, case, message, Direction.STAFF)
 
@@ -78,11 +78,11 @@ async def _pressed(handoff: Handoff, query: CallbackQuery, bot: Bot) -> None:
     prefix = next(p for p in BUTTONS if data.startswith(p))
     case_id, _, route = data[len(prefix) :].partition(":")
     case = await handoff.cases.get(int(case_id)) if case_id.isdigit() else None
-    if case is not None and prefix == CLAIM and not may_claim(handoff.roster, member, case.route):
+    why = refusal(handoff, member, case) if case is not None else None
+    if why is not None:
+        log.warning("Refused: Telegram user %s, %s, pressed %s", staff.id, _who(member), data)
         with contextlib.suppress(TelegramError):
-            await query.answer(
-                handoff.staff_text("handoff.staff.not_yours", target=route_label(handoff, case.route)), show_alert=True
-            )
+            await query.answer(why, show_alert=True)
         return
     with contextlib.suppress(TelegramError):
         await query.answer()
@@ -98,17 +98,8 @@ async def _pressed(handoff: Handoff, query: CallbackQuery, bot: Bot) -> None:
         await _drop_buttons(query)
 
 
-def may_claim(roster: Roster, member: StaffMember, route: str) -> bool:
-    """Whether member may claim a case routed to route.
-
-    Supervisors always; a case for the supervisors, only them; a case for a language, those who
-    speak it, or anyone when nobody on the roster does (else it would wait for ever).
-    """
-    if member.supervisor:
-        return True
-    if route == SUPERVISOR:
-        return False
-    return route in member.languages or not roster.speaks(route)
+def _who(member: StaffMember | None) -> str:
+    return "not on the staff roster" if member is None else "not the one handling the case"
 
 
 async def _drop_buttons(query: CallbackQuery) -> None:

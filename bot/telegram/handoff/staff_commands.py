@@ -8,17 +8,22 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from telegram import Bot, Message
 
+from bot.handoff.access import may_act
 from bot.handoff.lifecycle import Case, Direction, State
+from bot.handoff.roster import StaffMember
 from bot.replies import topic_reply
 from bot.storage.models import utcnow
 from bot.telegram.core.render import send_html, split_html
-from bot.telegram.handoff.card import kind_label, route_label
+from bot.telegram.handoff.card import kind_label, refusal, route_label
 from bot.telegram.handoff.relay import deliver
 from bot.telegram.handoff.service import Handoff
+
+log = logging.getLogger(__name__)
 
 QUEUE, NOTE, ANSWER = "/queue", "/note", "/answer"
 STAFF_COMMANDS = (QUEUE, NOTE, ANSWER)
@@ -31,8 +36,8 @@ async def say(handoff: Handoff, bot: Bot, where: Message, text: str) -> None:
     await send_html(bot, handoff.staff_chat_id, split_html(text), thread_id=thread)
 
 
-async def run_command(handoff: Handoff, bot: Bot, message: Message, command: str) -> None:
-    """Run one staff command from a rostered member."""
+async def run_command(handoff: Handoff, bot: Bot, message: Message, command: str, member: StaffMember) -> None:
+    """Run one staff command from a rostered member (/note and /answer: one who may act on the case)."""
     if command == QUEUE:
         await say(handoff, bot, message, await queue_text(handoff))
         return
@@ -41,6 +46,10 @@ async def run_command(handoff: Handoff, bot: Bot, message: Message, command: str
         case = await handoff.cases.for_forum_topic(message.message_thread_id)
     if case is None or not case.open:
         await say(handoff, bot, message, handoff.staff_text("handoff.staff.not_in_case"))
+        return
+    if not may_act(handoff.roster, member, case):
+        log.warning("Refused: Telegram user %s sent %s in the topic of case %s", member.id, command, case.id)
+        await say(handoff, bot, message, refusal(handoff, member, case) or "")
         return
     argument = (message.text or "").partition(" ")[2].strip()
     if command == NOTE:
