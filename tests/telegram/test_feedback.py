@@ -84,6 +84,18 @@ async def test_a_thumbs_up_is_stored_as_helpful(telegram, assistant, tmp_path: P
     assert not [g for g in table(tmp_path, "unanswered_questions") if g["reason"] == "not_helpful"]
 
 
+async def test_a_forged_vote_on_a_topic_we_do_not_have_is_not_stored(telegram, assistant, tmp_path: Path):
+    person = Person(telegram, 5004, "en")
+    answer = await person.say("how do i register at the town hall")
+    since = telegram.mark()
+    query_id = telegram.press(person.user, answer[-1], f"{PREFIX}0:en:'); DROP TABLE users; --")
+    await telegram.wait_for(lambda _: telegram.called("answerCallbackQuery", since))
+    [answered] = telegram.called("answerCallbackQuery", since)
+    assert answered.params["callback_query_id"] == query_id and not answered.params.get("text")  # no thanks
+    assert table(tmp_path, "answer_feedback") == []
+    assert not telegram.called("editMessageReplyMarkup", since)  # the real vote buttons stay
+
+
 async def test_a_fallback_message_is_stored_scrubbed(telegram, assistant, tmp_path: Path):
     content = assistant.store.current()
     person = Person(telegram, 5003, "en")

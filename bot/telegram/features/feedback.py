@@ -164,7 +164,8 @@ async def on_feedback(update: Update, context: BotContext) -> None:
     parsed = parse_payload(query.data or "")
     svc = context.services
     content = svc.assistant.store.current()
-    if parsed is None or query.message is None or query.message.chat.type != ChatType.PRIVATE:
+    forged = parsed is not None and parsed[2] not in content.topic_ids  # only votes on answers the bot gave
+    if parsed is None or forged or query.message is None or query.message.chat.type != ChatType.PRIVATE:
         with contextlib.suppress(TelegramError):
             await query.answer()
         return
