@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -57,9 +58,15 @@ async def open_assistant(
         lock_store = redis_lock_store(settings.storage.redis_url) if settings.storage.redis_url else None
         client = AgentClient(model, url, settings.rasa.timeout, tracker_store=tracker_store, lock_store=lock_store)
         client.load()
+        watch = None
         if server:
             server.wait_ready()
-        yield Assistant(store, client, detector, settings.content.region, settings.content.max_message_chars)
+            watch = asyncio.create_task(server.supervise(), name="action-server-supervisor")  # self-healing
+        try:
+            yield Assistant(store, client, detector, settings.content.region, settings.content.max_message_chars)
+        finally:
+            if watch is not None:
+                watch.cancel()
     finally:
         if server:
             server.stop()

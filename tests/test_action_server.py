@@ -82,3 +82,69 @@ def test_the_server_can_start_while_the_caller_does_other_work():
     finally:
         server.stop()
     assert server.proc is not None and server.proc.poll() is not None
+
+
+async def test_a_killed_server_is_restarted_on_its_port_and_the_restart_logged(caplog: pytest.LogCaptureFixture):
+    import asyncio
+    import logging
+    import os
+    import signal
+
+    from bot.rasa.action_server import ActionServer
+
+    server = ActionServer()
+    await asyncio.to_thread(server.start)
+    watch = asyncio.create_task(server.supervise(every=0.2))
+    try:
+        assert server.proc is not None
+        first = server.proc.pid
+        with caplog.at_level(logging.WARNING, logger="bot.rasa.action_server"):
+            os.kill(first, signal.SIGKILL)  # as a crash, or someone killing it
+            await until(lambda: server.restarts == 1, timeout=120)
+        assert server.proc.pid != first and _answers(server.port)  # a new process, the same URL for Rasa
+        logged = [r.getMessage() for r in caplog.records]
+        assert any("exited with code -9; restarting it" in m for m in logged), logged
+    finally:
+        server.stop()
+        await asyncio.wait_for(watch, 5)  # supervision ends with stop()
+    assert server.proc.poll() is not None and server.restarts == 1
+
+
+async def test_answers_come_back_by_themselves_after_the_action_server_dies(
+    model_path: Path, content_copy: Path, tmp_path: Path
+):
+    import os
+    import signal
+
+    from bot.settings import Settings
+    from bot.wiring import open_assistant
+
+    settings = Settings.from_env({"CONTENT_DIR": str(content_copy), "VAR_DIR": str(tmp_path)})
+    async with open_assistant(settings, model_path) as assistant:
+        question = "how do I register at the town hall"
+        before = await assistant.handle("heal-1", question, "en")
+        port = assistant.client.action_url.rsplit(":", 1)[1].split("/")[0]  # this assistant's own server
+        children = [p for p in Path("/proc").iterdir() if p.name.isdigit() and _child_action_server(p, port)]
+        assert len(children) == 1
+        os.kill(int(children[0].name), signal.SIGKILL)
+        during = await assistant.handle("heal-1", question, "en")
+        assert during.topic != before.topic  # "temporarily unavailable" with the hotlines, never silent
+
+        async def answered() -> bool:
+            turn = await assistant.handle("heal-1", question, "en")
+            return turn.topic == before.topic  # not the "temporarily unavailable" reply any more
+
+        await until(answered, timeout=120, every=0.5)
+
+
+def _child_action_server(proc: Path, port: str) -> bool:
+    """Whether /proc/<pid> is an action server on port started by this process."""
+    import os
+
+    try:
+        ppid = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        cmdline = (proc / "cmdline").read_bytes()
+    except OSError:
+        return False
+    args = cmdline.split(b"\0")
+    return ppid == os.getpid() and b"bot.rasa.action_server" in args and port.encode() in args

@@ -1,8 +1,10 @@
-"""Start and stop the rasa-sdk action server as a child process."""
+"""Start and stop the rasa-sdk action server as a child process, and restart it when it dies."""
 
 from __future__ import annotations
 
+import asyncio
 import ctypes
+import logging
 import os
 import runpy
 import signal
@@ -19,6 +21,10 @@ from bot.settings.environment import ACTION_SERVER_PARENT as PARENT_ENV
 from bot.settings.environment import started_by
 
 LOOPBACK = "127.0.0.1"  # where the server listens (rasa-sdk's default, 0.0.0.0, is every interface)
+CHECK_EVERY = 1.0  # seconds between looks at the child while supervising
+MAX_BACKOFF = 30.0  # seconds: the longest wait before restarting a server that keeps dying
+
+log = logging.getLogger(__name__)
 
 
 def free_port() -> int:
@@ -58,6 +64,8 @@ class ActionServer:
         self.start_timeout = start_timeout
         self.proc: subprocess.Popen[bytes] | None = None
         self._deadline = 0.0
+        self._stopping = False
+        self.restarts = 0
 
     def start(self, wait: bool = True) -> None:
         """Start the server and (unless wait is False: call wait_ready later) wait until /health answers."""
@@ -69,6 +77,8 @@ class ActionServer:
             stdout=out,
             stderr=subprocess.STDOUT,
         )
+        if not isinstance(out, int):
+            out.close()  # the child has its own copy
         self._deadline = time.monotonic() + self.start_timeout
         if wait:
             self.wait_ready()
@@ -90,11 +100,41 @@ class ActionServer:
                         return
             except OSError:
                 time.sleep(0.2)
-        self.stop()
+        self._terminate()
         raise RuntimeError(f"The action server did not start within {self.start_timeout:.0f}s")
 
+    async def supervise(self, every: float = CHECK_EVERY) -> None:
+        """Restart the server whenever it dies (same port, so Rasa's action endpoint stays right), until stopped.
+
+        Each restart is logged; one that keeps dying is retried after 1, 2, 4 ... up to MAX_BACKOFF seconds.
+        Meanwhile the assistant answers "temporarily unavailable" with the hotlines (never silent).
+        """
+        failures = 0
+        while not self._stopping:
+            await asyncio.sleep(every)
+            if self._stopping or self.proc is None or self.proc.poll() is None:
+                continue
+            log.error("The action server exited with code %s; restarting it", self.proc.returncode)
+            if failures:
+                await asyncio.sleep(min(every * 2**failures, MAX_BACKOFF))
+            if self._stopping:
+                return
+            try:
+                await asyncio.to_thread(self.start)
+            except RuntimeError as error:  # it did not come up: try again, waiting longer
+                log.error("Restarting the action server failed: %s", error)
+                failures += 1
+                continue
+            failures = 0
+            self.restarts += 1
+            log.warning("The action server is back (restart %d)", self.restarts)
+
     def stop(self) -> None:
-        """Stop the server (terminate, then kill if it hangs)."""
+        """Stop the server (terminate, then kill if it hangs); supervision ends too."""
+        self._stopping = True
+        self._terminate()
+
+    def _terminate(self) -> None:
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()
             try:
