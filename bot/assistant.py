@@ -161,6 +161,15 @@ class Assistant:
             return turn
         return self._if_urgent(turn, text, content)
 
+    async def forgotten(self, conversation_id: str) -> bool:
+        """Whether Rasa keeps nothing of the conversation, read back (some tracker stores ignore a replace)."""
+        try:
+            events = await self.client.events(conversation_id)
+        except Exception:  # noqa: BLE001 - unknown is not "deleted"
+            log.warning("Could not read back a forgotten conversation", exc_info=True)
+            return False
+        return not any(e.get("event") in ("user", "bot") for e in events)
+
     def _payloads(self, content: Content) -> frozenset[str]:
         if self._payloads_of is None or self._payloads_of[0] is not content:
             self._payloads_of = (content, frozenset(content_payloads(content)))

@@ -31,6 +31,7 @@ from bot.storage.db import Database
 from bot.storage.models import Case as CaseRow
 from bot.storage.models import CaseMessage as MessageRow
 from bot.storage.models import utcnow
+from bot.storage.topic_deletions import TOPICS
 
 CASES = CaseRow.__table__
 MESSAGES = MessageRow.__table__
@@ -112,6 +113,32 @@ class CaseStore:
     async def for_forum_topic(self, forum_topic_id: int) -> Case | None:
         """The case whose staff forum topic this is."""
         return await self._one(CASES.c.forum_topic_id == forum_topic_id)
+
+    async def topics_of(self, pseudonym: str) -> list[int]:
+        """The staff forum topics of the person's cases."""
+
+        def work(conn: Connection) -> list[int]:
+            query = sa.select(CASES.c.forum_topic_id).where(
+                CASES.c.pseudonym == pseudonym, CASES.c.forum_topic_id.is_not(None)
+            )
+            return [int(i) for i in conn.execute(query).scalars()]
+
+        return await self.db.in_transaction(work)
+
+    async def topics_to_delete(self, limit: int = 100) -> list[int]:
+        """Forum topics whose cases were forgotten or expired, still to delete through Telegram; oldest first."""
+
+        def work(conn: Connection) -> list[int]:
+            query = sa.select(TOPICS.c.forum_topic_id).order_by(TOPICS.c.last_seen).limit(limit)
+            return [int(i) for i in conn.execute(query).scalars()]
+
+        return await self.db.in_transaction(work)
+
+    async def topic_deleted(self, forum_topic_id: int) -> None:
+        """Telegram deleted the topic: its id is forgotten too."""
+        await self.db.in_transaction(
+            lambda conn: conn.execute(sa.delete(TOPICS).where(TOPICS.c.forum_topic_id == forum_topic_id))
+        )
 
     async def _one(self, where: sa.sql.ColumnElement[bool]) -> Case | None:
         def work(conn: Connection) -> Case | None:

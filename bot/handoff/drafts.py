@@ -13,8 +13,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from bot.storage.db import Database, upsert
+from bot.storage.db import Database
 from bot.storage.models import ComplaintDraft, utcnow
+from bot.storage.sql import upsert
 
 DRAFTS = ComplaintDraft.__table__
 

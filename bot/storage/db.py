@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -28,6 +28,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 if TYPE_CHECKING:
     from alembic.config import Config
 
+from bot.privacy.chat_seal import ChatSeal
 from bot.settings import defaults
 from bot.storage.engine import create_engine
 from bot.storage.engine import sqlite_url as sqlite_url  # re-exported: the default URL
@@ -41,6 +42,8 @@ from bot.storage.models import (
     User,
     utcnow,
 )
+from bot.storage.sql import upsert
+from bot.storage.topic_deletions import queue_topics_of
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +56,7 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 FEEDBACK_TABLES = (AnswerFeedback.__table__, UnansweredQuestion.__table__)
 # A person's cases and complaint being written also go when they are forgotten (foreign key, ON DELETE CASCADE).
 CASE_TABLES = (CaseMessage.__table__, Case.__table__, ComplaintDraft.__table__)
+CASE_ROWS = Case.__table__
 
 # Rasa's SQLTrackerStore table, deleted from when it lives in the same database.
 RASA_EVENTS = sa.table("events", sa.column("sender_id", sa.String), sa.column("timestamp", sa.Float))
@@ -73,22 +77,6 @@ class Preferences:
     last_seen: datetime
 
 
-def upsert(conn: Connection, table: sa.Table, values: dict[str, Any], update: dict[str, Any]) -> None:
-    """Insert a row, or update `update` columns where the primary key already exists (one statement)."""
-    dialect = conn.dialect.name
-    if dialect in ("sqlite", "postgresql"):
-        if dialect == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert
-        else:
-            from sqlalchemy.dialects.postgresql import insert
-        keys = [c.name for c in table.primary_key.columns]
-        conn.execute(insert(table).values(**values).on_conflict_do_update(index_elements=keys, set_=update))
-        return
-    key = sa.and_(*(c == values[c.name] for c in table.primary_key.columns))
-    if conn.execute(sa.update(table).where(key).values(**update)).rowcount == 0:
-        conn.execute(sa.insert(table).values(**values))
-
-
 class Database:
     """The assistant's storage (SQLite file by default, PostgreSQL by URL).
 
@@ -101,7 +89,9 @@ class Database:
         url: str = DEFAULT_URL,
         retention_days: int = DEFAULT_RETENTION_DAYS,
         question_retention_days: int = DEFAULT_QUESTION_RETENTION_DAYS,
+        chat_key: str = "",
     ) -> None:
+        """chat_key: the pseudonym key, to seal chat ids at rest (empty: a key of this process only)."""
         if retention_days < 1:
             raise ValueError(f"RETENTION_DAYS must be at least 1, not {retention_days}.")
         if question_retention_days < 1:
@@ -110,6 +100,7 @@ class Database:
         self.url = url
         self.retention_days = retention_days
         self.engine = create_engine(url)
+        self._seal = ChatSeal(chat_key)
 
     def close(self) -> None:
         """Close the pooled connections."""
@@ -190,8 +181,8 @@ class Database:
         await self.in_transaction(work)
 
     async def remember_chat(self, pseudonym: str, chat_id: int) -> None:
-        """Record where to send this user's replies and mark them seen now (creates the user if new)."""
-        now = utcnow()
+        """Record where to send this user's replies (sealed) and mark them seen now (creates the user if new)."""
+        now, sealed = utcnow(), self._seal.seal(chat_id)
 
         def work(conn: Connection) -> None:
             upsert(
@@ -203,8 +194,8 @@ class Database:
             upsert(
                 conn,
                 TelegramChat.__table__,
-                {"pseudonym": pseudonym, "chat_id": chat_id, "last_seen": now},
-                {"chat_id": chat_id, "last_seen": now},
+                {"pseudonym": pseudonym, "chat_id": sealed, "last_seen": now},
+                {"chat_id": sealed, "last_seen": now},
             )
 
         await self.in_transaction(work)
@@ -213,15 +204,20 @@ class Database:
         """The Telegram chat to send this user's replies to, or None if unknown."""
         chats = TelegramChat.__table__
 
-        def work(conn: Connection) -> int | None:
+        def work(conn: Connection) -> str | None:
             return conn.execute(sa.select(chats.c.chat_id).where(chats.c.pseudonym == pseudonym)).scalar()
 
-        return await self.in_transaction(work)
+        sealed = await self.in_transaction(work)
+        return None if sealed is None else self._seal.open(sealed)
 
     async def forget(self, pseudonym: str) -> int:
-        """Delete everything stored about a user, Rasa's conversation events included; the number of rows."""
+        """Delete everything stored about a user, Rasa's conversation events included; the number of rows.
+
+        Their cases' staff-chat topics are queued for deletion through Telegram (topic_deletions.py).
+        """
 
         def work(conn: Connection) -> int:
+            queue_topics_of(conn, CASE_ROWS.c.pseudonym == pseudonym)
             deleted = 0
             for table in (TelegramChat.__table__, User.__table__):
                 deleted += conn.execute(sa.delete(table).where(table.c.pseudonym == pseudonym)).rowcount
@@ -246,6 +242,8 @@ class Database:
 
         def work(conn: Connection) -> dict[str, int]:
             expired_users = sa.select(users.c.pseudonym).where(users.c.last_seen < cutoff)
+            # first the staff-chat topics of the cases that go (theirs, or their person's): deleted through Telegram
+            queue_topics_of(conn, sa.or_(CASE_ROWS.c.last_seen < cutoff, CASE_ROWS.c.pseudonym.in_(expired_users)))
             counts = {
                 "telegram_chats": conn.execute(
                     sa.delete(chats).where(sa.or_(chats.c.last_seen < cutoff, chats.c.pseudonym.in_(expired_users)))

@@ -60,7 +60,7 @@ class TelegramChat(Base):
     __tablename__ = "telegram_chats"
 
     pseudonym = sa.Column(sa.String(64), sa.ForeignKey("users.pseudonym", ondelete="CASCADE"), primary_key=True)
-    chat_id = sa.Column(sa.BigInteger, nullable=False)
+    chat_id = sa.Column(sa.String(255), nullable=False)  # sealed (bot/privacy/chat_seal.py), never the plain id
     last_seen = sa.Column(UTCDateTime, nullable=False, index=True)
 
 
@@ -147,3 +147,15 @@ class ComplaintDraft(Base):
     language = sa.Column(sa.String(8), nullable=False)
     answers = sa.Column(sa.Text, nullable=False)  # JSON list of the answers given so far, in question order
     last_seen = sa.Column(UTCDateTime, nullable=False, index=True)  # the last answer
+
+
+class ForumTopicDeletion(Base):
+    """A staff-chat forum topic still to delete (its case was forgotten or expired): nothing about the person.
+
+    Kept until Telegram has deleted the topic (which removes every message in it), then removed.
+    """
+
+    __tablename__ = "forum_topic_deletions"
+
+    forum_topic_id = sa.Column(sa.BigInteger, primary_key=True, autoincrement=False)
+    last_seen = sa.Column(UTCDateTime, nullable=False, index=True)  # when it was queued

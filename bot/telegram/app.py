@@ -21,11 +21,11 @@ from telegram.ext import (
 
 from bot.assistant import Assistant
 from bot.settings import Settings
-from bot.telegram.core.flood_policy import FLOOD_KEY, FloodGuard
+from bot.telegram.core.flood_policy import FLOOD_KEY, STAFF_FLOOD_KEY, STAFF_MAX_MESSAGES, FloodGuard
 from bot.telegram.core.pacing import ChatPacer, PacedRateLimiter
 from bot.telegram.core.redis_state import SharedState
 from bot.telegram.core.services import SERVICES_KEY, BotContext, Services
-from bot.telegram.core.serving import check_settings
+from bot.telegram.core.serving import BACKGROUND_KEY, check_settings
 from bot.telegram.core.update_order import PerChatUpdateProcessor
 from bot.telegram.features import chat as h
 from bot.telegram.features.feedback import PATTERN as FEEDBACK_PATTERN
@@ -33,6 +33,7 @@ from bot.telegram.features.feedback import on_feedback
 from bot.telegram.features.flood_guard import guard
 from bot.telegram.handoff import intercept as handoff_intercept
 from bot.telegram.handoff.service import HANDOFF_KEY, Handoff
+from bot.telegram.handoff.topics import keep_deleting
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +94,10 @@ def build_application(settings: Settings, assistant: Assistant, base_url: str | 
     """Build the Application for long polling; base_url (the Bot API server root) overrides the setting."""
     check_settings(settings)
     shared = SharedState.from_settings(settings)
+    flood = shared.flood if shared else FloodGuard()
+    staff_flood = FloodGuard(max_messages=STAFF_MAX_MESSAGES)  # per process
+    staff_chat = () if settings.handoff.chat_id is None else (settings.handoff.chat_id,)
+
     root = (base_url or settings.telegram.api_base_url).rstrip("/")
     app = (
         ApplicationBuilder()
@@ -102,12 +107,14 @@ def build_application(settings: Settings, assistant: Assistant, base_url: str | 
         .rate_limiter(
             PacedRateLimiter(ChatPacer(shared=shared.slots if shared else None), max_retries=RETRIES_AFTER_FLOOD_WAIT)
         )  # + 1 message/s per chat
-        .concurrent_updates(PerChatUpdateProcessor())  # chats in parallel, each chat in order
+        .concurrent_updates(PerChatUpdateProcessor(staff_chat))  # chats in parallel, each in order, backlogs capped
         .context_types(ContextTypes(context=BotContext))  # handlers get services, content, language, person
         .build()
     )
     app.bot_data[SERVICES_KEY] = Services(settings, assistant, once=shared.once if shared else None)
-    app.bot_data[FLOOD_KEY] = shared.flood if shared else FloodGuard()
-    app.bot_data[HANDOFF_KEY] = Handoff.from_settings(settings, app.bot_data[SERVICES_KEY])
+    app.bot_data[FLOOD_KEY], app.bot_data[STAFF_FLOOD_KEY] = flood, staff_flood
+    handoff = app.bot_data[HANDOFF_KEY] = Handoff.from_settings(settings, app.bot_data[SERVICES_KEY])
+    if handoff is not None:  # staff-chat topics of forgotten and expired cases, deleted while serving
+        app.bot_data[BACKGROUND_KEY] = [lambda bot: keep_deleting(handoff, bot)]
     register_handlers(app)
     return app

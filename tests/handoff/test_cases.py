@@ -70,10 +70,32 @@ async def test_open_claim_close_and_messages(store: CaseStore):
 
 async def test_forgetting_the_person_deletes_their_cases_and_messages(store: CaseStore):
     case = await store.open(PERSON, "my", "th", Kind.REQUEST)
+    await store.set_forum_topic(case.id, 501)
     await store.add_message(case.id, Direction.USER, "private")
+    assert await store.topics_of(PERSON) == [501]
     await store.db.forget(PERSON)
     assert await store.get(case.id) is None
     assert await store.messages(case.id) == []
+    assert await store.topics_to_delete() == [501]  # the staff-chat topic: deleted through Telegram
+    await store.topic_deleted(501)
+    assert await store.topics_to_delete() == []
+
+
+async def test_retention_queues_the_topics_of_the_cases_it_deletes(store: CaseStore):
+    import sqlalchemy as sa
+
+    old = await store.open(PERSON, "my", "th", Kind.REQUEST)
+    await store.set_forum_topic(old.id, 501)
+    await store.apply(old.id, Event.CLOSE)
+    await store.db.remember_chat("q" * 64, 78)
+    fresh = await store.open("q" * 64, "th", "th", Kind.REQUEST)
+    await store.set_forum_topic(fresh.id, 502)
+    with store.db.engine.begin() as conn:  # the first case, and its person, not seen for 100 days
+        conn.execute(sa.text("UPDATE cases SET last_seen = '2020-01-01' WHERE id = :id"), {"id": old.id})
+        conn.execute(sa.text("UPDATE users SET last_seen = '2020-01-01' WHERE pseudonym = :p"), {"p": PERSON})
+    await store.db.purge(90)
+    assert await store.get(old.id) is None and await store.get(fresh.id) is not None
+    assert await store.topics_to_delete() == [501]
 
 
 async def test_queue_positions_transfer_and_rating(store: CaseStore):

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from bot.privacy.pseudonym import pseudonym
 from bot.replies import HUMAN_PAYLOAD, hotline_lines, topic_reply
 from bot.telegram.core.callback_data import CLAIM, CLOSE, RATE, TRANSFER
 from bot.telegram.core.render import escape
+from bot.telegram.handoff.service import HANDOFF_KEY
 from tests.helpers.forum import BURMESE_STAFF, OUTSIDER, STAFF_CHAT_ID, ForumBotApi
 from tests.helpers.handoff import case_messages, cases, escalate, press_as, text_of, waiting
 from tests.helpers.telegram import SECRET, Person, buttons
@@ -216,6 +219,34 @@ async def test_forget_during_an_open_case_asks_closes_the_case_and_deletes(
         assert left["text"] == text_of(content, "en", "handoff.staff.left")
         assert cases(app) == []  # the person's rows, their case with them
         assert await assistant.client.events(conversation) == []
+        # and the staff-chat topic, with everything relayed in it
+        [deleted] = forum_api.called("deleteForumTopic", since)
+        assert (deleted.params["chat_id"], deleted.params["message_thread_id"]) == (STAFF_CHAT_ID, thread)
+        assert queued_topics(app) == []
+
+
+async def test_a_topic_telegram_will_not_delete_is_said_and_deleted_later(
+    handoff_bot, forum_api: ForumBotApi, assistant
+):
+    from bot.telegram.core.callback_data import FORGET_YES
+    from bot.telegram.handoff.topics import delete_queued
+
+    content = assistant.store.current()
+    person = Person(forum_api, 5114, "th")
+    async with handoff_bot() as app:
+        _, _card, thread = await escalate(forum_api, person)
+        await person.say("/bot", count=2)  # the case closed; its topic stays for staff
+        forum_api.fail_next("deleteForumTopic", {"error_code": 400, "description": "Bad Request: not enough rights"})
+        [question] = await person.say("/forget", count=1)
+        [done, pending] = await person.press(question, FORGET_YES, count=2)
+        assert done["text"] == text_of(content, "th", "forget.done")
+        assert pending["text"] == text_of(content, "th", "forget.staff_pending")  # honest: not gone yet
+        assert cases(app) == [] and queued_topics(app) == [thread]  # nothing about the person, only the topic
+
+    async with handoff_bot() as app:  # a restart: the queue is in the database
+        await until(lambda: not queued_topics(app))  # the background round at start deleted it
+        assert [c.params["message_thread_id"] for c in forum_api.called("deleteForumTopic")][-1] == thread
+        assert await delete_queued(app.bot_data[HANDOFF_KEY], app.bot) == 0
 
 
 async def test_a_person_opening_case_after_case_is_given_the_hotlines_instead(
@@ -238,3 +269,10 @@ async def test_a_person_opening_case_after_case_is_given_the_hotlines_instead(
         # someone in danger still reaches a person
         forum_api.text(person.user, "mi pareja me pega y tengo miedo")
         assert await until(lambda: len(cases(app)) == MAX_CASES_PER_DAY + 1)
+
+
+def queued_topics(app: Any) -> list[int]:
+    """The forum topics still to delete."""
+    engine = app.bot_data["services"].storage.db.engine
+    with engine.connect() as conn:
+        return list(conn.execute(sa.text("SELECT forum_topic_id FROM forum_topic_deletions")).scalars())

@@ -40,7 +40,7 @@ class ForumBotApi(FakeBotApi):
     def _result(self, method: str, params: dict[str, Any]) -> Any:
         if method == "createforumtopic":
             return {"message_thread_id": next(self._thread_ids), "name": params["name"], "icon_color": 7322096}
-        if method in ("closeforumtopic", "reopenforumtopic", "editforumtopic"):
+        if method in ("closeforumtopic", "reopenforumtopic", "editforumtopic", "deleteforumtopic"):
             return True
         result = super()._result(method, params)
         if (method == "sendmessage" or method in MEDIA_METHODS) and params.get("message_thread_id"):

@@ -99,6 +99,23 @@ async def test_chat_mapping(db: Database) -> None:
     assert prefs is not None and prefs.language == "my"  # remembering a chat keeps preferences
 
 
+async def test_chat_ids_are_sealed_at_rest_with_a_key_outside_the_database(db_url: str) -> None:
+    keyed = Database(db_url, chat_key="k" * 32)
+    try:
+        keyed.migrate()
+        await keyed.remember_chat(ALICE, 5_000_000_001)
+        with keyed.engine.connect() as conn:
+            stored = conn.execute(sa.text("SELECT chat_id FROM telegram_chats")).scalar_one()
+        assert "5000000001" not in stored and len(stored) > 40  # a copy of the database says nothing
+        restarted, other = Database(db_url, chat_key="k" * 32), Database(db_url, chat_key="x" * 32)
+        assert await restarted.chat_id_for(ALICE) == 5_000_000_001  # the same key after a restart
+        assert await other.chat_id_for(ALICE) is None  # another key opens nothing
+        restarted.close()
+        other.close()
+    finally:
+        keyed.close()
+
+
 async def test_forget_removes_every_row_of_the_user_only(db: Database) -> None:
     for user in (ALICE, BOB):
         await db.save_preferences(user, "es", None)

@@ -73,3 +73,28 @@ async def test_a_flood_gets_one_slow_down_and_is_not_run_through_nlu(
     assert texts.count(slow_down) == 1
     assert texts[-1] == slow_down  # nothing answered after it
     assert len([t for t in counting.texts if t == "/menu"]) == MAX_MESSAGES // 2 + 1  # 10 floods + 7002's
+
+
+async def test_one_chat_sending_hundreds_of_messages_delays_nobody_else(
+    assistant, bot_api, content_copy: Path, tmp_path: Path
+):
+    from bot.telegram import build_application, running
+
+    counting = CountingClient(assistant.client)
+    counted = Assistant(assistant.store, counting, assistant.detector, assistant.region)
+    app = build_application(telegram_settings(content_copy, tmp_path), counted, base_url=bot_api.url)
+    app.bot.rate_limiter.pacer.interval = 0.25  # type: ignore[union-attr]  # each chat's replies paced
+    content = assistant.store.current()
+    async with running(app, poll_timeout=1):
+        since = bot_api.mark()
+        for _ in range(300):  # all in one batch of getUpdates, before anyone else's
+            bot_api.text(user(7011, "en"), "/help")
+        [menu] = await Person(bot_api, 7012, "en").say("/menu")
+        flood_replies = len(bot_api.sent(7011, since))
+        # the flood's backlog is cut before it queues: at most the flood limit + 1 reach the assistant
+        await bot_api.wait_for(lambda _: len(bot_api.sent(7011, since)) == MAX_MESSAGES + 1, timeout=60)
+    assert menu["text"] == escape(content.text("en", "menu.title"))
+    assert flood_replies < 3  # answered while the flooding chat was still on its first replies
+    texts = [m["text"] for m in bot_api.sent(7011, since)]
+    assert texts[-1] == escape(content.text("en", "telegram.slow_down")) and texts.count(texts[-1]) == 1
+    assert counting.texts.count("/menu") == 1  # 7012's; /help is answered without the assistant

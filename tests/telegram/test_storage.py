@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from bot.assistant import Assistant
+from bot.privacy.chat_seal import ChatSeal
 from bot.privacy.pseudonym import pseudonym
 from bot.replies import contacts, language_payload
 from bot.storage.db import Database, sqlite_url
@@ -83,7 +84,7 @@ async def test_the_language_is_stored_and_survives_a_restart(assistant, bot_api,
     engine.dispose()
     assert user["pseudonym"] == chat["pseudonym"] == pseudonym(SECRET, 4001)
     assert user["language"] == "ar" and user["first_contact"] is not None
-    assert chat["chat_id"] == 4001
+    assert "4001" not in chat["chat_id"] and ChatSeal(SECRET).open(chat["chat_id"]) == 4001  # sealed at rest
 
     # a new process (nothing in memory) answers in the stored language, not the Telegram app's
     async with running(build_application(settings, assistant, base_url=bot_api.url), poll_timeout=1):
@@ -156,3 +157,40 @@ async def test_after_an_outage_the_database_is_tried_again_after_a_pause(caplog:
     assert sum("could not forget a user" in m for m in logged) == 1
     assert storage.memory.languages == {}  # forgotten here even so
     storage.db.close()
+
+
+class KeepingClient:
+    """The real Rasa client, except that deleting a conversation keeps it (as a tracker store ignoring a replace)."""
+
+    def __init__(self, inner: Any):
+        self.inner = inner
+
+    async def send(self, sender_id: str, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
+        return await self.inner.send(sender_id, text, metadata)  # type: ignore[no-any-return]
+
+    async def forget(self, sender_id: str) -> None:
+        """Kept: nothing deleted."""
+
+    async def events(self, sender_id: str) -> list[dict[str, Any]]:
+        return await self.inner.events(sender_id)  # type: ignore[no-any-return]
+
+    async def append_events(self, sender_id: str, events: list[dict[str, Any]]) -> None:
+        await self.inner.append_events(sender_id, events)
+
+
+async def test_forget_never_says_done_while_rasa_still_holds_the_conversation(
+    assistant, bot_api, content_copy: Path, tmp_path: Path
+):
+    from bot.telegram import build_application, running
+
+    keeping = Assistant(assistant.store, KeepingClient(assistant.client), assistant.detector, assistant.region)
+    app = build_application(telegram_settings(content_copy, tmp_path), keeping, base_url=bot_api.url)
+    content = assistant.store.current()
+    async with running(app, poll_timeout=1):
+        person = Person(bot_api, 7101, "es")
+        await person.say("¿cómo me empadrono?")
+        [question] = await person.say("/forget")
+        [reply] = await person.press(question, FORGET_YES, count=1)
+    assert reply["text"] == escape(content.text("es", "forget.incomplete"))  # read back: not "done"
+    assert await assistant.client.events(pseudonym(SECRET, 7101))  # indeed still there
+    await assistant.client.forget(pseudonym(SECRET, 7101))

@@ -12,9 +12,11 @@ from collections.abc import Callable
 from enum import Enum
 
 MAX_MESSAGES = 20  # per WINDOW seconds; one more and the person is asked to slow down
+STAFF_MAX_MESSAGES = 60  # per WINDOW seconds and staff member in the staff chat (replies, presses, commands)
 WINDOW = 60.0  # seconds; also how long further messages are ignored after the warning
 _PRUNE_ABOVE = 10_000
 FLOOD_KEY = "flood"  # the FloodGuard (or RedisFloodGuard) in application.bot_data
+STAFF_FLOOD_KEY = "staff_flood"  # the staff chat's FloodGuard
 
 
 class Verdict(Enum):

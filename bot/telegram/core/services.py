@@ -40,6 +40,7 @@ class Services:
                 self.settings.storage.database_url,
                 self.settings.storage.retention_days,
                 self.settings.storage.question_retention_days,
+                chat_key=self.settings.storage.pseudonym_secret,
             ),
             self.memory,
         )

@@ -19,6 +19,7 @@ from bot.telegram.core.webhook import check_webhook_settings, start_webhook
 log = logging.getLogger(__name__)
 
 MIN_SECRET_LENGTH = 16
+BACKGROUND_KEY = "background"  # bot_data: functions of the Bot that make a task to run while serving
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 
 
@@ -49,9 +50,15 @@ async def running(app: Application, poll_timeout: int = 10) -> AsyncIterator[Non
             await start_webhook(app.updater, services.settings, ALLOWED_UPDATES)
         else:
             await app.updater.start_polling(timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES)
+        tasks = [asyncio.create_task(start(app.bot)) for start in app.bot_data.get(BACKGROUND_KEY, ())]
         try:
             yield
         finally:
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await app.updater.stop()
             await app.stop()
 

@@ -13,6 +13,7 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 
+from bot.assistant import Turn
 from bot.content.model import Content
 from bot.replies import (
     FORGET_ME_PAYLOAD,
@@ -34,6 +35,7 @@ from bot.telegram.core.services import BotContext, telegram_language
 from bot.telegram.features.feedback import record_turn
 from bot.telegram.handoff.escalation import escalate_turn
 from bot.telegram.handoff.service import handoff_of
+from bot.telegram.handoff.topics import delete_topics, topics_of
 
 log = logging.getLogger(__name__)
 
@@ -52,19 +54,33 @@ async def _ask(context: BotContext, text: str, current: str | None, trusted: boo
     An urgent message, a request for a person or a complaint is escalated instead
     (bot/telegram/handoff/escalation.py).
     """
-    svc, chat_id, person = context.services, context.chat_id, context.person
+    svc, chat_id, person, handoff = context.services, context.chat_id, context.person, handoff_of(context)
     turn = await svc.assistant.handle(person, text, current, trusted=trusted)
     if turn.forget_asked:  # confirmed with our own buttons (on_button), as after /forget
         turn.reply = forget_question(context.content, turn.language, FORGET_YES, FORGET_NO)
-    if turn.forget:  # the assistant deleted the conversation; now the rows
+    if turn.forget:  # the assistant deleted the conversation; now the rows, then the staff-chat topics
+        topics = await topics_of(handoff, person)
         if not await svc.storage.forget(person, chat_id):
             turn = svc.assistant.unavailable(text, turn.language)  # never say "deleted" when it was not
+        else:
+            turn.reply = await _after_forget(context, turn, person, topics)
     else:
         await svc.storage.set_language(person, chat_id, turn.language)
-    if await escalate_turn(svc, handoff_of(context), context.bot, chat_id, person, text, turn):
+    if await escalate_turn(svc, handoff, context.bot, chat_id, person, text, turn):
         return
     feedback_row = await record_turn(context, text, turn)  # keeps unanswered questions; 👍 👎 row
     await send_reply(context.bot, chat_id, turn.reply, svc.payloads, feedback_row)
+
+
+async def _after_forget(context: BotContext, turn: Turn, person: str, topics: list[int]) -> Reply:
+    """The confirmation, only as far as it is true: Rasa's copy read back, the staff topics deleted."""
+    lang, content, handoff = turn.language, context.content, handoff_of(context)
+    messages = list(turn.reply.messages)
+    if not await context.services.assistant.forgotten(person):  # a tracker store that kept it (docs/telegram.md)
+        messages = [content.text(lang, "forget.incomplete")]
+    if handoff is not None and await delete_topics(handoff, context.bot, topics):
+        messages.append(content.text(lang, "forget.staff_pending"))  # queued: tried again in the background
+    return Reply(messages, turn.reply.buttons)
 
 
 async def _send(context: BotContext, reply: Reply) -> None:
