@@ -29,7 +29,7 @@ def render_preview(content: Content, topic_id: str, lang: str, region: str, toda
     """The answer as text: a header for the editor, each Telegram message, then the buttons."""
     from bot.replies import topic_reply
     from bot.telegram.core.callback_data import CallbackPayloads
-    from bot.telegram.core.render import keyboard, split_html
+    from bot.telegram.core.render import keyboard, message_texts
     from bot.telegram.features.feedback import feedback_row
 
     require_known("topic", topic_id, content.topic_ids)
@@ -38,7 +38,7 @@ def render_preview(content: Content, topic_id: str, lang: str, region: str, toda
     today = today or dt.date.today()
     topic = content.topic(region, topic_id)
     reply = topic_reply(content, region, lang, topic_id, today)
-    texts = [piece for message in reply.messages for piece in split_html(message)]
+    texts = message_texts(reply)  # as Telegram shows it
     header = f"{topic_id} · {lang} · {region}"
     if topic is None:
         header += " · no answer written: the assistant says it is being updated"

@@ -102,7 +102,7 @@ async def test_a_fallback_message_is_stored_scrubbed(telegram, assistant, tmp_pa
     await person.say("/start")
     for text in VAGUE:
         reply = await person.say(text)
-        if reply[0]["text"] == escape(content.text("en", "fallback.did_you_mean")):
+        if reply[0]["text"].startswith(escape(content.text("en", "fallback.did_you_mean"))):
             break
     else:
         pytest.fail("none of the vague messages ended in the fallback")

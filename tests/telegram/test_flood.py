@@ -83,7 +83,7 @@ async def test_one_chat_sending_hundreds_of_messages_delays_nobody_else(
     counting = CountingClient(assistant.client)
     counted = Assistant(assistant.store, counting, assistant.detector, assistant.region)
     app = build_application(telegram_settings(content_copy, tmp_path), counted, base_url=bot_api.url)
-    app.bot.rate_limiter.pacer.interval = 0.25  # type: ignore[union-attr]  # each chat's replies paced
+    app.bot.rate_limiter.pacer.interval = 0.5  # type: ignore[union-attr]  # each chat's replies paced
     content = assistant.store.current()
     async with running(app, poll_timeout=1):
         since = bot_api.mark()
@@ -94,7 +94,7 @@ async def test_one_chat_sending_hundreds_of_messages_delays_nobody_else(
         # the flood's backlog is cut before it queues: at most the flood limit + 1 reach the assistant
         await bot_api.wait_for(lambda _: len(bot_api.sent(7011, since)) == MAX_MESSAGES + 1, timeout=60)
     assert menu["text"] == escape(content.text("en", "menu.title"))
-    assert flood_replies < 3  # answered while the flooding chat was still on its first replies
+    assert flood_replies <= 3  # answered while the flood's first replies were being paced (not after its 21)
     texts = [m["text"] for m in bot_api.sent(7011, since)]
     assert texts[-1] == escape(content.text("en", "telegram.slow_down")) and texts.count(texts[-1]) == 1
     assert counting.texts.count("/menu") == 1  # 7012's; /help is answered without the assistant

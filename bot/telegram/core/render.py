@@ -89,9 +89,16 @@ async def send_html(
     return sent
 
 
+def message_texts(reply: Reply) -> list[str]:
+    """The Telegram messages of a Reply: its parts joined by blank lines, split only where one would not fit.
+
+    One answer is one message (one notification, one message of the 30 a second Telegram allows a bot).
+    """
+    return split_html("\n\n".join(part.strip() for part in reply.messages if part.strip()))
+
+
 async def send_reply(
     bot: Bot, chat_id: int, reply: Reply, payloads: CallbackPayloads, last_row: list[Button] | None = None
 ) -> list[Message]:
-    """Send a Reply in order; its buttons (then last_row, e.g. 👍 👎) go under the last message."""
-    texts = [piece for message in reply.messages for piece in split_html(message)]
-    return await send_html(bot, chat_id, texts, keyboard(reply.buttons, payloads, last_row))
+    """Send a Reply in as few messages as fit; its buttons (then last_row, e.g. 👍 👎) go under the last."""
+    return await send_html(bot, chat_id, message_texts(reply), keyboard(reply.buttons, payloads, last_row))
