@@ -15,6 +15,7 @@ import time
 import urllib.request
 from pathlib import Path
 from types import TracebackType
+from typing import BinaryIO
 
 from bot.settings import REPO, environment
 from bot.settings.environment import ACTION_SERVER_PARENT as PARENT_ENV
@@ -53,6 +54,13 @@ def main() -> None:
     runpy.run_module("rasa_sdk", run_name="__main__", alter_sys=True)
 
 
+def _private_log(path: Path) -> BinaryIO:
+    """The log file opened for appending, readable by this user only (it sits in var/, 0600 like the rest)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.fchmod(fd, 0o600)  # also a log left by an older version
+    return os.fdopen(fd, "ab")
+
+
 class ActionServer:
     """`python -m rasa_sdk --actions actions` on a free local port, for as long as needed."""
 
@@ -69,7 +77,7 @@ class ActionServer:
 
     def start(self, wait: bool = True) -> None:
         """Start the server and (unless wait is False: call wait_ready later) wait until /health answers."""
-        out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
+        out = _private_log(self.log_path) if self.log_path else subprocess.DEVNULL
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "bot.rasa.action_server", "--actions", "actions", "--port", str(self.port)],
             cwd=REPO,

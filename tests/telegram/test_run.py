@@ -57,7 +57,9 @@ async def test_run_serves_telegram_until_stopped(bot_api, model_path: Path, cont
         [menu] = await Person(bot_api, 2001, "es").say("/menu")
         content = ContentStore(content_copy).current()
         assert menu["text"] == escape(content.text("es", "menu.title"))
-        assert stat.S_IMODE((tmp_path / "pseudonym.key").stat().st_mode) == 0o600
+        made = [f for f in tmp_path.iterdir() if f.is_file() and f != log]  # the bot's: key, database, logs
+        assert {f.name for f in made} >= {"pseudonym.key", "assistant.db", "action-server.log"}
+        assert {f.name: oct(stat.S_IMODE(f.stat().st_mode)) for f in made} == {f.name: "0o600" for f in made}
         proc.send_signal(signal.SIGINT)
         assert await asyncio.to_thread(proc.wait, 120) == 0, log.read_text(errors="replace")[-3000:]
     finally:
