@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.context import DEFAULT_REGION, conversation, failures_in_a_row, send
+from bot.replies import Button, Reply
 from tests.helpers.trackers import SESSION_STARTED, bot_event, tracker, user_event
 
 
@@ -65,25 +64,9 @@ def test_failures_in_a_row_count_this_sessions_last_messages_not_understood(befo
     assert conversation(on).failures == expected
 
 
-@dataclass(frozen=True)
-class Button:
-    """Shaped like the front end's button (send() reads only title and payload)."""
-
-    title: str
-    payload: str
-
-
-@dataclass
-class Reply:
-    """Shaped like a composed reply: messages in order, buttons for the last one."""
-
-    messages: list[str]
-    buttons: list[Button] = field(default_factory=list)
-
-
 def sent(reply: Reply) -> list[dict]:
     dispatcher = CollectingDispatcher()
-    send(dispatcher, reply)  # type: ignore[arg-type]  # duck-typed: the real Reply lives in bot/, which is moving
+    send(dispatcher, reply)
     return dispatcher.messages
 
 
