@@ -17,7 +17,7 @@ from telegram.error import TelegramError
 from bot.handoff.lifecycle import SUPERVISOR, Case, Direction, Event, InvalidTransition
 from bot.handoff.roster import StaffMember
 from bot.replies import Button, Reply
-from bot.telegram.core.callback_data import CLAIM, CLOSE, ROUTE, TRANSFER
+from bot.telegram.core.callback_data import CLAIM, ROUTE, STAFF_BUTTONS, TRANSFER
 from bot.telegram.core.render import keyboard, send_reply
 from bot.telegram.core.services import BotContext
 from bot.telegram.handoff.card import mentions, refusal, route_label, topic_name
@@ -26,7 +26,6 @@ from bot.telegram.handoff.service import Handoff, command_of
 from bot.telegram.handoff.staff_commands import STAFF_COMMANDS, run_command, say
 
 log = logging.getLogger(__name__)
-BUTTONS = (CLAIM, CLOSE, TRANSFER, ROUTE)
 
 
 async def from_staff_chat(handoff: Handoff, update: Update, context: BotContext) -> None:
@@ -64,7 +63,7 @@ async def from_staff_chat(handoff: Handoff, update: Update, context: BotContext)
 async def _pressed(handoff: Handoff, query: CallbackQuery, bot: Bot) -> None:
     """A press on a case's button: Claim, Transfer (then the new route), Close."""
     data = handoff.services.payloads.decode(query.data or "") or ""
-    if not data.startswith(BUTTONS):
+    if not data.startswith(STAFF_BUTTONS):
         with contextlib.suppress(TelegramError):
             await query.answer()
         return
@@ -75,7 +74,7 @@ async def _pressed(handoff: Handoff, query: CallbackQuery, bot: Bot) -> None:
         with contextlib.suppress(TelegramError):
             await query.answer(handoff.staff_text("handoff.staff.refused"), show_alert=True)
         return
-    prefix = next(p for p in BUTTONS if data.startswith(p))
+    prefix = next(p for p in STAFF_BUTTONS if data.startswith(p))
     case_id, _, route = data[len(prefix) :].partition(":")
     case = await handoff.cases.get(int(case_id)) if case_id.isdigit() else None
     why = refusal(handoff, member, case) if case is not None else None
