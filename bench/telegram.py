@@ -2,8 +2,8 @@
 
 Run with `.venv/bin/python -m bench.telegram` (`--seconds 5 --rates 1 --search-steps 0` for a quick check).
 
-Telegram side: what `python -m bot run` starts (the real bot, in-process Agent, SQLite database and tracker store in a
-temporary VAR_DIR) polls the tests' fake Bot API (tests/helpers/fake_bot_api.py) served by this process.
+Telegram side: what `python -m bot run` starts (the real bot, Rasa in-process or in `--workers N` children, an SQLite
+database and tracker store in a temporary VAR_DIR) polls the tests' fake Bot API (tests/helpers/fake_bot_api.py).
 Latency of one update = from the moment it is queued for getUpdates to the moment the fake server receives
 the bot's first sendMessage for that chat.
 
@@ -33,8 +33,6 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-import aiohttp
-
 from bench.load import (
     SETTLE,
     USER_MAX_PER_MINUTE,
@@ -47,13 +45,13 @@ from bench.load import (
     report,
     warm_up,
 )
-from bench.processes import clean_env, rasa_server, status_ok, stop, wait_until
+from bench.processes import clean_env, stop, wait_until
+from bench.rest import bench_rest
 from bot.settings import REPO
 from tests.helpers.fake_bot_api import FakeBotApi, user
 
 TOKEN = "123456:BENCH-TOKEN"
 QUIET = 3.0  # seconds without any message from the bot before the next run starts
-REST_TIMEOUT = 60.0  # seconds for one REST request
 
 
 class BenchBotApi(FakeBotApi):
@@ -132,6 +130,7 @@ async def bench_telegram(
         PSEUDONYM_SECRET=secrets.token_hex(32),
         TELEGRAM_API_BASE_URL=api.url,
         VAR_DIR=str(var),
+        RASA_WORKERS=str(args.workers),
     )
     with log.open("wb") as out:
         proc = subprocess.Popen(
@@ -176,83 +175,6 @@ async def bench_telegram(
                 print(f"telegram: {continuations} further messages of multi-message answers", file=sys.stderr)
 
 
-# ---- Rasa's own REST channel -------------------------------------------------------------------------
-
-
-async def bench_rest(
-    args: argparse.Namespace,
-    questions: dict[str, list[str]],
-    tmp: Path,
-    model: Path,
-    plan: Callable[[Callable[[float, float], Awaitable[Result]]], Awaitable[list[Result]]],
-) -> list[Result]:
-    users = _Users(args.users, sorted(questions), 0.0)
-    rng = random.Random(args.seed)
-    with rasa_server(model, tmp) as (url, proc, log):
-        t0 = time.monotonic()
-        await wait_until(lambda: status_ok(url), proc, "rasa run", log)
-        print(f"rest: rasa ready after {time.monotonic() - t0:.0f} s", file=sys.stderr)
-        timeout = aiohttp.ClientTimeout(total=REST_TIMEOUT)
-        connector = aiohttp.TCPConnector(limit=args.users + 10)
-        async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
-            tasks: set[asyncio.Task[None]] = set()
-            current: Result | None = None
-
-            async def post(u: _User, text: str, result: Result | None, queued: float) -> None:
-                body = {
-                    "sender": f"bench-{u.uid}",
-                    "message": text,
-                    "metadata": {"language": u.lang, "region": "es-barcelona"},
-                }
-                ok = False
-                try:
-                    async with session.post(f"{url}/webhooks/rest/webhook", json=body) as resp:
-                        resp.raise_for_status()
-                        await resp.json()
-                    ok = True
-                except (aiohttp.ClientError, asyncio.TimeoutError):
-                    pass
-                at = time.monotonic()
-                if not (u.pending and u.pending[0] == queued):
-                    return  # already counted as lost by drive()
-                u.pending.clear()
-                if result is not None:
-                    if ok:
-                        result.latencies.append(at - queued)
-                    else:
-                        result.lost += 1
-
-            def send(u: _User, text: str) -> None:
-                task = asyncio.get_running_loop().create_task(post(u, text, current, u.pending[0]))
-                tasks.add(task)
-                task.add_done_callback(tasks.discard)
-
-            async def run(rate: float, seconds: float) -> Result:
-                nonlocal current
-                current = Result("rasa rest", rate, seconds)
-                # lost here = still pending after drain; errors are added by post()
-                await drive(users, questions, rng, rate, seconds, send, current, args.drain)
-                deadline = time.monotonic() + REST_TIMEOUT
-                while tasks and time.monotonic() < deadline:  # requests given up on still load Rasa
-                    await asyncio.sleep(0.1)
-                print(
-                    f"rest     {rate:5.1f}/s: p50 {current.q(0.5):.3f} s, p95 {current.q(0.95):.3f} s, "
-                    f"skipped {current.skipped}, lost {current.lost}",
-                    file=sys.stderr,
-                )
-                return current
-
-            try:
-                t0 = time.monotonic()
-                await warm_up(users, questions, send, "hello")
-                print(f"rest: warmed up in {time.monotonic() - t0:.0f} s", file=sys.stderr)
-                return await plan(run)
-            finally:
-                for task in list(tasks):
-                    task.cancel()
-                await asyncio.gather(*tasks, return_exceptions=True)
-
-
 def main() -> None:
     """Run the benchmark and print the table."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -264,6 +186,7 @@ def main() -> None:
     parser.add_argument("--drain", type=float, default=30.0, help="seconds to wait for answers after a run")
     parser.add_argument("--only", choices=["telegram", "rest"], help="run one side only")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=0, help="RASA_WORKERS for the bot (default 0: in-process)")
     parser.add_argument(
         "--model", type=Path, help="model file (default: bot.rasa.training.model_path(), trained if missing)"
     )

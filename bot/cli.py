@@ -108,6 +108,10 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print one JSON object per question")
     ask.add_argument("--batch", type=Path, help="file with one question per line, each a new conversation")
     sub.add_parser("run", help="serve Telegram if TELEGRAM_BOT_TOKEN is set, else chat here")
+    cluster = sub.add_parser("cluster", help="Rasa workers, bot replicas (webhook) and nginx, supervised")
+    cluster.add_argument("--replicas", type=int, default=2, help="bot replicas (default 2)")
+    cluster.add_argument("--workers", type=int, default=2, help="Rasa workers (default 2)")
+    cluster.add_argument("--port", type=int, default=8443, help="nginx's port on 127.0.0.1 (default 8443)")
     purge = sub.add_parser("purge", help="delete stored data not seen for the retention period (DATABASE_URL)")
     purge.add_argument("--days", type=int, help="retention period in days (default: $RETENTION_DAYS or 90)")
     add_content_parser(sub)
@@ -157,6 +161,14 @@ def main(argv: list[str] | None = None) -> int:
                 print("Give a question, or --batch FILE.", file=sys.stderr)
                 return 2
             return asyncio.run(_ask(settings, texts, lang, args.json))
+        if args.command == "cluster":
+            from bot.deploy.cluster import check, serve
+            from bot.rasa.training import train
+
+            check(settings, args.replicas, args.workers)
+            return asyncio.run(
+                serve(settings, train(content_dir=settings.content.dir), args.replicas, args.workers, args.port)
+            )
         if args.command == "run" and settings.telegram.token:
             return asyncio.run(_telegram(settings))
         return asyncio.run(_chat(settings, lang))

@@ -1,4 +1,4 @@
-"""Build the assistant a deployment needs: its Rasa in this process (model, action server) or over HTTP."""
+"""Build the assistant a deployment needs: Rasa in this process, in worker processes it starts, or over HTTP."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from bot.assistant import Assistant
 from bot.content.store import ContentStore
 from bot.detection.detector import LanguageDetector
 from bot.rasa.action_server import ActionServer
-from bot.rasa.client import AgentClient, HttpRasaClient, redis_lock_store
+from bot.rasa.client import AgentClient, HttpRasaClient, RasaClient, redis_lock_store
 from bot.rasa.tracker_store import sql_tracker_store
 from bot.rasa.training import train
+from bot.rasa.workers import RasaWorkers
 from bot.settings import REPO, Settings
 
 
@@ -53,20 +54,33 @@ async def open_assistant(
         )
         server.start(wait=False)  # it starts on the other core while Rasa loads here
         url = server.url
+    watches: list[asyncio.Task[None]] = []
+    workers = None
     try:
-        tracker_store = sql_tracker_store(database_url) if database_url else None
-        lock_store = redis_lock_store(settings.storage.redis_url) if settings.storage.redis_url else None
-        client = AgentClient(model, url, settings.rasa.timeout, tracker_store=tracker_store, lock_store=lock_store)
-        client.load()
-        watch = None
+        if settings.rasa.workers:  # Rasa servers as child processes: every core answers
+            settings.storage.var_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+            workers = RasaWorkers(settings.rasa.workers, model, url, settings.storage.var_dir, database_url)
+            await asyncio.to_thread(workers.start)
+            client: RasaClient = HttpRasaClient(workers.urls, settings.rasa.timeout, workers.token)
+            watches.append(asyncio.create_task(workers.supervise(), name="rasa-worker-supervisor"))
+        else:
+            tracker_store = sql_tracker_store(database_url) if database_url else None
+            lock_store = redis_lock_store(settings.storage.redis_url) if settings.storage.redis_url else None
+            agent = AgentClient(model, url, settings.rasa.timeout, tracker_store=tracker_store, lock_store=lock_store)
+            agent.load()
+            client = agent
         if server:
             server.wait_ready()
-            watch = asyncio.create_task(server.supervise(), name="action-server-supervisor")  # self-healing
+            watches.append(asyncio.create_task(server.supervise(), name="action-server-supervisor"))  # self-healing
         try:
             yield Assistant(store, client, detector, settings.content.region, settings.content.max_message_chars)
         finally:
-            if watch is not None:
+            for watch in watches:
                 watch.cancel()
+            if isinstance(client, HttpRasaClient):
+                await client.close()
     finally:
+        if workers:
+            workers.stop()
         if server:
             server.stop()

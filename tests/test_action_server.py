@@ -98,7 +98,7 @@ async def test_a_killed_server_is_restarted_on_its_port_and_the_restart_logged(c
     try:
         assert server.proc is not None
         first = server.proc.pid
-        with caplog.at_level(logging.WARNING, logger="bot.rasa.action_server"):
+        with caplog.at_level(logging.WARNING, logger="bot.rasa.child"):
             os.kill(first, signal.SIGKILL)  # as a crash, or someone killing it
             await until(lambda: server.restarts == 1, timeout=120)
         assert server.proc.pid != first and _answers(server.port)  # a new process, the same URL for Rasa

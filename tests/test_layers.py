@@ -21,6 +21,7 @@ ENGINE = (
     "bot.detection",
     "bot.nlu",
     "bot.wiring",
+    "bot.deploy",
     "actions",
 )
 TELEGRAM_CORE = ("bot.telegram.core",)

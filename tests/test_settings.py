@@ -83,3 +83,14 @@ def test_each_tool_reads_only_its_section():
     assert ContentSettings.from_env(env).region == "es-barcelona"
     with pytest.raises(SettingsError, match="RASA_URL"):
         Settings.from_env(env)
+
+
+def test_rasa_workers_are_a_whole_number_and_not_beside_rasa_url():
+    assert Settings.from_env({}).rasa.workers == 0  # Rasa in the bot's own process unless asked
+    assert Settings.from_env({"RASA_WORKERS": "2"}).rasa.workers == 2
+    with pytest.raises(SettingsError, match="RASA_WORKERS must be a whole number"):
+        Settings.from_env({"RASA_WORKERS": "two"})
+    with pytest.raises(SettingsError, match="RASA_WORKERS must be at least 0"):
+        Settings.from_env({"RASA_WORKERS": "-1"})
+    with pytest.raises(SettingsError, match="set only one"):
+        Settings.from_env({"RASA_WORKERS": "2", "RASA_URL": "http://127.0.0.1:5005"})

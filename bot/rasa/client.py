@@ -81,6 +81,13 @@ class AgentClient:
             lock_store=self.lock_store,
         )
 
+    @property
+    def agent(self) -> Any:
+        """Rasa's Agent (loaded on first use)."""
+        if self._agent is None:
+            self.load()
+        return self._agent
+
     async def send(self, sender_id: str, text: str, metadata: dict[str, Any]) -> list[dict[str, Any]]:
         """Run one message through NLU, policies and actions."""
         from rasa.core.channels.channel import CollectingOutputChannel, UserMessage

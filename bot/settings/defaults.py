@@ -14,4 +14,5 @@ TELEGRAM_API = "https://api.telegram.org"
 WEBHOOK_LISTEN = "127.0.0.1"
 WEBHOOK_PORT = 8443
 RASA_TIMEOUT = 10.0
+RASA_WORKERS = 0  # Rasa in the bot's own process; N: N Rasa servers as child processes (docs/deploy.md)
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")

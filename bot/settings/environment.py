@@ -6,7 +6,7 @@ import contextlib
 import os
 from collections.abc import Iterator, Mapping
 
-ACTION_SERVER_PARENT = "ACTION_SERVER_PARENT"  # the pid of the process that started the action server
+ACTION_SERVER_PARENT = "ACTION_SERVER_PARENT"  # the pid of the process that started a child server of ours
 
 
 def environment() -> Mapping[str, str]:
@@ -26,6 +26,11 @@ def temporary_env(name: str, value: str) -> Iterator[None]:
             os.environ.pop(name, None)
         else:
             os.environ[name] = previous
+
+
+def has_parent() -> bool:
+    """Whether a process of ours started this one as its child (ACTION_SERVER_PARENT is set)."""
+    return ACTION_SERVER_PARENT in os.environ
 
 
 def started_by(pid: int) -> bool:

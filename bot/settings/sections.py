@@ -127,16 +127,22 @@ class RasaSettings:
     token: str = ""
     timeout: float = defaults.RASA_TIMEOUT
     action_server_url: str = ""  # empty: the bot starts its own
+    workers: int = defaults.RASA_WORKERS  # Rasa servers the bot starts itself (0: Rasa in the bot's process)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> RasaSettings:
-        """RASA_URL (comma-separated), RASA_TOKEN, RASA_TIMEOUT, ACTION_SERVER_URL."""
+        """RASA_URL (comma-separated), RASA_TOKEN, RASA_TIMEOUT, ACTION_SERVER_URL, RASA_WORKERS."""
         env = _env(env)
+        if env.get("RASA_URL", "").strip() and env.get("RASA_WORKERS", "").strip() not in ("", "0"):
+            raise SettingsError(
+                "RASA_URL uses Rasa servers started elsewhere and RASA_WORKERS starts them here: set only one."
+            )
         return cls(
             _rasa_urls(env),
             env.get("RASA_TOKEN", ""),
             seconds(env, "RASA_TIMEOUT", defaults.RASA_TIMEOUT),
             env.get("ACTION_SERVER_URL", ""),
+            whole(env, "RASA_WORKERS", defaults.RASA_WORKERS, minimum=0),
         )
 
 
