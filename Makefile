@@ -6,9 +6,9 @@ PY := $(VENV)/bin/python
 PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
 	$$p -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: help install system-packages run chat train test test-fast bench lint format clean purge
-# Debian packages for the leaflet PDF and the browser tests: headless Chromium and fonts for Thai, Burmese, Arabic.
-SYSTEM_PACKAGES := chromium fonts-noto-core
+.PHONY: help install system-packages run serve-cluster chat train test test-fast bench lint format clean purge
+# Debian packages: headless Chromium and fonts for Thai, Burmese, Arabic (leaflet PDF, browser tests); nginx (make serve-cluster).
+SYSTEM_PACKAGES := chromium fonts-noto-core nginx
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -43,6 +43,9 @@ train: install ## check the data and train the model if it changed
 
 run: train ## install, train if needed, and start the assistant (terminal chat, or Telegram with TELEGRAM_BOT_TOKEN)
 	$(PY) -m bot run
+
+serve-cluster: train ## nginx -> bot replicas (webhook) -> Rasa workers on this machine (docs/deploy.md)
+	$(PY) -m bot cluster --replicas $${REPLICAS:-2} --workers $${RASA_WORKERS:-2} --port $${CLUSTER_PORT:-8443}
 
 purge: install ## delete stored data older than RETENTION_DAYS (the running bot also does it daily)
 	$(PY) -m bot purge

@@ -24,6 +24,7 @@ MARKED_BY_FIXTURE = {
     "model_path": "model",
     "postgres_admin": "postgres",
     "redis_client": "redis",
+    "redis_server": "redis",
     "chromium": "browser",
 }
 

@@ -17,7 +17,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from bot.deploy.nginx import Nginx
+from bot.deploy.nginx import Nginx, nginx_binary
 from bot.rasa.action_server import ActionServer
 from bot.rasa.child import LOOPBACK, ChildServer
 from bot.rasa.workers import RasaWorkers
@@ -64,6 +64,8 @@ def check(settings: Settings, replicas: int, workers: int) -> None:
         raise SettingsError("PSEUDONYM_SECRET is not set: every replica must make the same pseudonyms.")
     if settings.rasa.urls:
         raise SettingsError("RASA_URL is set: the cluster starts its own Rasa workers.")
+    if nginx_binary() is None:
+        raise SettingsError("nginx is not installed: make install (as root) or sudo apt-get install nginx.")
 
 
 class Cluster:
