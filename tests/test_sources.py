@@ -81,6 +81,16 @@ def test_editors_extend_the_deny_list_in_the_data_file(content_dir: Path):
     assert any(f"{TOPIC}:" in p and "nationthailand.com is on the deny list" in p for p in errors), errors
 
 
+@pytest.mark.parametrize(
+    "url",
+    ["https://www.yumpu.com/x", "https://YUMPU.com:443/x", "https://issuu.com./x/docs/y", "http://es.yumpu.com/doc"],
+)
+def test_the_deny_list_covers_www_ports_final_dots_and_subdomains(content_dir: Path, url: str):
+    path = content_dir / TOPIC
+    edit(path, "sources:\n", f"sources:\n  - url: {url}\n    checked: '2026-11'\n")
+    assert any(f"{TOPIC}:" in p and "is on the deny list" in p for p in _problems(content_dir, "error"))
+
+
 def test_a_source_nobody_publishes_is_an_error_saying_where_to_add_it(content_dir: Path):
     edit(content_dir / TOPIC, "http://www.mekongmigration.org/?page_id=80", "https://unknown-site.example/page")
     errors = _problems(content_dir, "error")

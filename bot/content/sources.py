@@ -40,8 +40,8 @@ class Registry:
 
 
 def host(url: str) -> str:
-    """The url's host name, lower case, without www. or a port."""
-    name = (urlsplit(url).hostname or "").lower()
+    """The url's host name, lower case, without www., a port or a final dot ("issuu.com." is issuu.com)."""
+    name = (urlsplit(url).hostname or "").lower().rstrip(".")
     return name.removeprefix("www.")
 
 
