@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from bot.content.load import check_content
 from bot.content.model import GLOBAL, Content, Topic
 from bot.content.yamlfile import DataError
-from bot.editorial.source_quality import source_quality
+from bot.editorial.source_quality import recheck_order, source_quality
 from bot.editorial.status import STATUS_LABELS, STATUSES, RegionMatrix, Row, region_matrices
 
 if TYPE_CHECKING:
@@ -176,11 +176,11 @@ def render_markdown(matrices: list[RegionMatrix], today: dt.date, errors: int = 
 
 
 def _sources_markdown(matrix: RegionMatrix, today: dt.date) -> list[str]:
-    """This pack's own answers by source quality, oldest check first, with what to re-check."""
+    """This pack's own answers by source quality: oldest check first, then those without a trusted source."""
     own = [row.topic for row in matrix.rows if row.topic is not None and row.topic.region == matrix.region]
     if not own:
         return []
-    rated = sorted(((source_quality(t, today), t) for t in own), key=lambda qt: (qt[0].oldest, qt[1].id))
+    rated = sorted(((source_quality(t, today), t) for t in own), key=lambda qt: recheck_order(qt[0], qt[1].id))
     out = ["Sources (oldest check first):"]
     for quality, topic in rated:
         flags = "".join(f" **{f}**" for f in quality.flags())

@@ -41,6 +41,7 @@ class SourceQuality:
 
     kinds: tuple[tuple[str, int], ...]  # (kind, how many), most authoritative kind first
     oldest: str  # the oldest `checked:` as written ("" if none can be read)
+    oldest_day: dt.date | None  # the day it stands for (a month counts as its last day)
     outdated: bool  # the oldest check is more than MAX_AGE_YEARS before today
     trusted: bool  # at least one official, un or ngo source
 
@@ -66,4 +67,10 @@ def source_quality(topic: Topic, today: dt.date) -> SourceQuality:
     dated = [(d, s.checked) for s in topic.sources if (d := checked_on(s.checked)) is not None]
     oldest_day, oldest = min(dated) if dated else (None, "")
     outdated = oldest_day is not None and oldest_day < _years_before(today, MAX_AGE_YEARS)
-    return SourceQuality(kinds, oldest, outdated, any(s.kind in TRUSTED_KINDS for s in topic.sources))
+    trusted = any(s.kind in TRUSTED_KINDS for s in topic.sources)
+    return SourceQuality(kinds, oldest, oldest_day, outdated, trusted)
+
+
+def recheck_order(quality: SourceQuality, topic_id: str) -> tuple[dt.date, bool, str]:
+    """Sort key: the oldest check first (unreadable dates before all), then answers without a trusted source."""
+    return (quality.oldest_day or dt.date.min, quality.trusted, topic_id)

@@ -139,6 +139,14 @@ def test_report_shows_source_kinds_and_oldest_check_and_flags_checks_over_a_year
         content_dir / "th" / "health.access.yml",
         "sources:\n  - url: https://nationthailand.com/news/general/2\n    checked: 2026-11-20\n",
     )
+    _set_sources(  # the same day as health.access, but official: after it ("2026-11" is the 30th: later)
+        content_dir / "th" / "health.emergency.yml",
+        "sources:\n  - url: https://www.mol.go.th/en/news/3\n    checked: 2026-11-20\n",
+    )
+    _set_sources(
+        content_dir / "th" / "safety.trafficking.yml",
+        "sources:\n  - url: https://nationthailand.com/news/general/3\n    checked: 2026-11-20\n",
+    )
     html_path, md_path = write_report(content_dir, tmp_path / "report", today)
     page = _sections(html_path.read_text(encoding="utf-8"))["th"]
     summary = md_path.read_text(encoding="utf-8").split("(`th`)", 1)[1]
@@ -157,4 +165,9 @@ def test_report_shows_source_kinds_and_oldest_check_and_flags_checks_over_a_year
         == "- `work.permit`: 1 official, 1 news; oldest check 2025-10 **checked more than 1 year ago: re-check**"
     )
     assert sources[1] == "- `work.rights`: 1 official; oldest check 2025-12"
-    assert "- `health.access`: 1 news; oldest check 2026-11-20 **no official, UN or NGO source**" in sources
+    assert sources[2:5] == [
+        "- `health.access`: 1 news; oldest check 2026-11-20 **no official, UN or NGO source**",
+        "- `safety.trafficking`: 1 news; oldest check 2026-11-20 **no official, UN or NGO source**",
+        "- `health.emergency`: 1 official; oldest check 2026-11-20",
+    ]
+    assert all("oldest check 2026-11" in line for line in sources[5:]), sources
