@@ -159,3 +159,14 @@ def test_the_leaflet_and_the_preview_show_the_same_source_line(content_dir: Path
     leaflet = compose(content, spec, "km", "th", TODAY)
     assert [a.source for a in leaflet.answers if a.topic_id == "work.permit"] == [line]
     assert line in render_preview(content, "work.permit", "km", "th", TODAY)
+
+
+def test_an_unknown_kind_on_a_source_or_a_publisher_is_an_error(content_dir: Path):
+    _set_sources(
+        content_dir / TOPIC,
+        'sources:\n  - url: https://www.mol.go.th/en/news/1\n    kind: government\n    checked: "2026-11"\n',
+    )
+    edit(content_dir / "sources.yml", "{domain: thaitimes.com, kind: news,", "{domain: thaitimes.com, kind: press,")
+    errors = _problems(content_dir, "error")
+    assert any(f"{TOPIC}:" in p and "[sources.0.kind]: Unknown kind 'government'" in p for p in errors), errors
+    assert any("sources.yml:" in p and "Unknown kind 'press' for thaitimes.com" in p for p in errors), errors
