@@ -100,10 +100,14 @@ def test_a_source_nobody_publishes_is_an_error_saying_where_to_add_it(content_di
     ), errors
 
 
-def test_a_publisher_name_missing_a_language_is_an_error(content_dir: Path):
+def test_a_publisher_name_missing_a_language_is_a_warning_and_english_is_shown(content_dir: Path):
     edit(content_dir / "sources.yml", "      km: ក្រសួងការងារ ប្រទេសថៃ\n", "")
-    errors = _problems(content_dir, "error")
-    assert any("sources.yml:" in p and "The name of mol.go.th is missing in km" in p for p in errors), errors
+    _set_sources(content_dir / TOPIC, MIXED)
+    warnings = _problems(content_dir, "warning")
+    assert any("sources.yml:" in p and "The name of mol.go.th is missing in km" in p for p in warnings), warnings
+    assert not _problems(content_dir, "error")
+    reply = topic_reply(load_content(content_dir, TODAY), "th", "km", "work.permit", TODAY)
+    assert "Ministry of Labour, Thailand" in reply.messages[-1]
 
 
 def test_an_answer_without_official_un_or_ngo_source_gets_a_warning_and_is_still_served(content_dir: Path):

@@ -134,11 +134,12 @@ def _load_publisher(ck: Checker, doc: Any, i: int, p: Any, langs: list[str]) -> 
         )
         return None
     missing = [lang for lang in langs if not isinstance(raw.get(lang), str) or not raw[lang].strip()]
-    if missing:
+    if missing:  # harmless: the English name is shown meanwhile, so no reason to refuse the content
         ck.add(
             doc,
             keys + ("name",),
-            f"The name of {domain} is missing in {', '.join(missing)}.",
+            f"The name of {domain} is missing in {', '.join(missing)}: the English name is shown.",
             "Add the name in every language, or write one name for all if it is a proper name.",
+            "warning",
         )
     return Publisher(domain, kind, {lang: str(raw.get(lang) or raw[SOURCE_LANGUAGE]).strip() for lang in langs})
