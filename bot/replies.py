@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.content.model import SOURCE_LANGUAGE, Content
+from bot.content.sources import source_line
 
 FALLBACK = "nlu_fallback"  # the intent Rasa's FallbackClassifier gives when no topic is likely enough
 
@@ -129,9 +130,8 @@ def topic_reply(
         )
     tr = topic.translations[lang]
     messages = list(tr.messages)
-    if topic.sources:
-        src = topic.sources[0]
-        source = content.text(lang, "answer.source", url=src.url, checked=src.checked)
+    source = source_line(content, topic, lang)
+    if source:
         messages[-1] = f"{messages[-1]}\n\n{source}"
     offered = list(dict.fromkeys(t for t in [*also, *topic.related] if t != topic_id))
     buttons = [Button(topic_title(content, region, lang, r), topic_payload(r)) for r in offered]

@@ -23,6 +23,10 @@ class Checker:
         field = ".".join(str(k) for k in keys)
         self.problems.append(Problem(self.rel(doc.path), field, message, fix, doc.line(*keys), severity))
 
+    def add_path(self, path: Path, message: str, fix: str, severity: str = "error") -> None:
+        """Record a problem with a whole file (one that is missing, say)."""
+        self.problems.append(Problem(self.rel(path), "", message, fix, None, severity))
+
     def read(self, path: Path) -> YamlDoc | None:
         """The file's YAML, or None after recording why it cannot be read."""
         try:

@@ -16,6 +16,7 @@ from bot.content.model import (
     Region,
     Topic,
 )
+from bot.content.sources import load_registry
 from bot.content.strings import load_menu, load_ui, load_urgent
 from bot.content.topic_file import load_topic
 from bot.content.yamlfile import DataError, Problem, YamlDoc, read_yaml
@@ -94,6 +95,7 @@ def check_content(content_dir: Path, today: dt.date | None = None) -> tuple[Cont
     topics_doc = read_yaml(content_dir / "topics.yml")
     topic_ids = list((topics_doc.data or {}).get("content_topics") or {})
     conversation = list((topics_doc.data or {}).get("conversation_intents") or {})
+    registry = load_registry(ck, langs)
     regions: dict[str, Region] = {}
     topics: dict[str, dict[str, Topic]] = {}
     for region_dir in sorted(p for p in content_dir.iterdir() if p.is_dir() and p.name != "ui"):
@@ -119,7 +121,7 @@ def check_content(content_dir: Path, today: dt.date | None = None) -> tuple[Cont
             if path.name == REGION_FILE:
                 continue
             doc = ck.read(path)
-            topic = load_topic(ck, doc, region, topic_ids, langs) if doc else None
+            topic = load_topic(ck, doc, region, topic_ids, langs, registry) if doc else None
             if topic:
                 topics[region][topic.id] = topic
     if GLOBAL not in topics:
@@ -169,5 +171,6 @@ def check_content(content_dir: Path, today: dt.date | None = None) -> tuple[Cont
         fingerprint(content_dir),
         [str(p) for p in ck.problems],
         urgent,
+        registry.publishers,
     )
     return content, ck.problems

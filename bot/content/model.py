@@ -30,11 +30,22 @@ def source_hash(messages: Sequence[str]) -> str:
 
 @dataclass(frozen=True)
 class Source:
-    """Where a fact comes from and when it was checked."""
+    """Where a fact comes from, who publishes it, how far to trust it and when it was checked."""
 
     url: str
     checked: str
     date: str = ""
+    kind: str = ""  # official | un | ngo | news | other (bot.content.sources.KINDS)
+    publisher: str = ""  # the domain of its publisher in content/sources.yml; "" if not listed
+
+
+@dataclass(frozen=True)
+class Publisher:
+    """Who publishes pages under a web domain (and its subdomains), and what kind of body it is."""
+
+    domain: str
+    kind: str
+    name: dict[str, str]  # language -> name as shown to people
 
 
 @dataclass(frozen=True)
@@ -106,6 +117,7 @@ class Content:
     fingerprint: str = ""
     warnings: list[str] = field(default_factory=list)
     urgent: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)  # content/urgent.yml
+    publishers: dict[str, Publisher] = field(default_factory=dict)  # content/sources.yml, by domain
 
     @property
     def language_codes(self) -> list[str]:

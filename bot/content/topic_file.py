@@ -17,6 +17,7 @@ from bot.content.model import (
     Topic,
     Translation,
 )
+from bot.content.sources import KINDS, TRUSTED_KINDS, Registry
 from bot.content.yamlfile import YamlDoc
 
 _SOURCE_HASH = re.compile(rf"[0-9a-f]{{{SOURCE_HASH_LENGTH}}}")
@@ -41,8 +42,14 @@ def _is_month_or_date(value: Any) -> bool:
     return isinstance(value, dt.date) or bool(isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", value))
 
 
-def load_topic(ck: Checker, doc: YamlDoc, region: str, topic_ids: list[str], langs: list[str]) -> Topic | None:
-    """The topic of one file (None if it cannot be read as one); every problem goes to ck."""
+def load_topic(
+    ck: Checker, doc: YamlDoc, region: str, topic_ids: list[str], langs: list[str], registry: Registry | None = None
+) -> Topic | None:
+    """The topic of one file (None if it cannot be read as one); every problem goes to ck.
+
+    registry: content/sources.yml, which gives each source its publisher and kind
+    (without it no source is checked against the publishers and the deny list).
+    """
     d = doc.data
     if not isinstance(d, dict):
         ck.add(doc, (), "The file is not a topic.", "Start it with 'topic: <topic id>' (see docs/content-format.md).")
@@ -79,35 +86,7 @@ def load_topic(ck: Checker, doc: YamlDoc, region: str, topic_ids: list[str], lan
         valid_until = _as_date(d["valid_until"])
         if valid_until is None:
             ck.add(doc, ("valid_until",), "valid_until is not a date.", "Write it as YYYY-MM-DD.")
-    sources = []
-    raw_sources = d.get("sources")
-    if not isinstance(raw_sources, list) or not raw_sources:
-        ck.add(
-            doc,
-            ("sources",),
-            "Every answer needs at least one source.",
-            'Add sources: with the url and the month you checked it (checked: "2026-11").',
-        )
-        raw_sources = []
-    for i, s in enumerate(raw_sources):
-        if not isinstance(s, dict) or not str(s.get("url", "")).startswith(("http://", "https://")):
-            ck.add(
-                doc,
-                ("sources", i),
-                "A source needs a url starting with http:// or https://.",
-                'Write - url: https://... with checked: "YYYY-MM".',
-            )
-            continue
-        if not _is_month_or_date(s.get("checked")):
-            ck.add(
-                doc,
-                ("sources", i, "checked"),
-                "The source has no date when it was checked.",
-                'Add checked: "YYYY-MM" (or a full date).',
-            )
-        if s.get("date") is not None and not _is_month_or_date(s.get("date")):
-            ck.add(doc, ("sources", i, "date"), "The page date is not a date.", 'Write YYYY-MM-DD or "YYYY-MM".')
-        sources.append(Source(str(s["url"]), _date_text(s.get("checked")), _date_text(s.get("date"))))
+    sources = _load_sources(ck, doc, registry)
     translations: dict[str, Translation] = {}
     raw_tr = d.get("translations")
     if not isinstance(raw_tr, dict):
@@ -134,6 +113,81 @@ def load_topic(ck: Checker, doc: YamlDoc, region: str, topic_ids: list[str], lan
         if t:
             translations[lang] = t
     return Topic(tid, region, sensitivity, tuple(related), tuple(sources), translations, valid_until, ck.rel(doc.path))
+
+
+def _load_sources(ck: Checker, doc: YamlDoc, registry: Registry | None) -> list[Source]:
+    sources = []
+    raw_sources = doc.data.get("sources")
+    if not isinstance(raw_sources, list) or not raw_sources:
+        ck.add(
+            doc,
+            ("sources",),
+            "Every answer needs at least one source.",
+            'Add sources: with the url and the month you checked it (checked: "2026-11").',
+        )
+        raw_sources = []
+    for i, s in enumerate(raw_sources):
+        if not isinstance(s, dict) or not str(s.get("url", "")).startswith(("http://", "https://")):
+            ck.add(
+                doc,
+                ("sources", i),
+                "A source needs a url starting with http:// or https://.",
+                'Write - url: https://... with checked: "YYYY-MM".',
+            )
+            continue
+        if not _is_month_or_date(s.get("checked")):
+            ck.add(
+                doc,
+                ("sources", i, "checked"),
+                "The source has no date when it was checked.",
+                'Add checked: "YYYY-MM" (or a full date).',
+            )
+        if s.get("date") is not None and not _is_month_or_date(s.get("date")):
+            ck.add(doc, ("sources", i, "date"), "The page date is not a date.", 'Write YYYY-MM-DD or "YYYY-MM".')
+        url = str(s["url"])
+        sources.append(
+            Source(url, _date_text(s.get("checked")), _date_text(s.get("date")), *_kind(ck, doc, i, s, registry))
+        )
+    if registry is not None and sources and not any(src.kind in TRUSTED_KINDS for src in sources):
+        ck.add(
+            doc,
+            ("sources",),
+            "No official, UN or established NGO source: people cannot tell who stands behind this answer.",
+            "Add the page of the body that owns the rule (kind official, un or ngo in content/sources.yml), "
+            "or take out what only news or other sites say.",
+            "warning",
+        )
+    return sources
+
+
+def _kind(ck: Checker, doc: YamlDoc, i: int, s: dict[str, Any], registry: Registry | None) -> tuple[str, str]:
+    """The source's kind and its publisher's domain ("" each when unknown), after recording what is wrong."""
+    if registry is None:
+        return str(s.get("kind") or ""), ""
+    url = str(s["url"])
+    denied = registry.denied(url)
+    if denied:
+        ck.add(
+            doc,
+            ("sources", i, "url"),
+            f"{denied} is on the deny list (a site that copies documents of others): it is never a source.",
+            "Cite the page of the body that published the document, or take out the fact it supports.",
+        )
+        return "", ""
+    pub = registry.publisher(url)
+    kind = s.get("kind")
+    if kind is not None and kind not in KINDS:
+        ck.add(doc, ("sources", i, "kind"), f"Unknown kind {kind!r}.", f"Use one of: {', '.join(KINDS)}.")
+        kind = None
+    if pub is None:
+        ck.add(
+            doc,
+            ("sources", i, "url"),
+            f"Nobody in content/sources.yml publishes {url}.",
+            "Add its domain under publishers: with its kind and its name as people should read it.",
+        )
+        return str(kind or ""), ""
+    return str(kind or pub.kind), pub.domain
 
 
 def _load_translation(ck: Checker, doc: YamlDoc, lang: str, tr: Any) -> Translation | None:

@@ -15,7 +15,10 @@ def add_content_parser(sub: argparse._SubParsersAction) -> None:
     """Add `content` and its subcommands to the main parser's subcommands."""
     content = sub.add_parser("content", help="tools for content editors: check, stamp, preview, report, gaps, export")
     csub = content.add_subparsers(dest="content_command", required=True)
-    check = csub.add_parser("check", help="check every content and UI-string file; exit code 1 on errors")
+    check = csub.add_parser(
+        "check",
+        help="check every content and UI-string file and every source (content/sources.yml); exit 1 on errors",
+    )
     stamp = csub.add_parser("stamp", help="record in translations which English text they were made from")
     stamp.add_argument("--lang", action="append", help="only this language (may be repeated)")
     stamp.add_argument("--topic", help="only this topic id")
@@ -24,7 +27,9 @@ def add_content_parser(sub: argparse._SubParsersAction) -> None:
     preview.add_argument("topic", help="topic id, e.g. registration.municipal")
     preview.add_argument("--lang", required=True, help="language code, e.g. ar")
     preview.add_argument("--region", help=f"region pack (default: $REGION or {DEFAULT_REGION})")
-    report = csub.add_parser("report", help="write an HTML page and a Markdown summary of the content's state")
+    report = csub.add_parser(
+        "report", help="write an HTML page and a Markdown summary of the content's state and its sources' quality"
+    )
     report.add_argument("--output", type=Path, required=True, help="folder to write the report into")
     gaps = csub.add_parser("gaps", help="questions the assistant could not answer, by language and nearest topic")
     gaps.add_argument("--since", type=_date, help="only questions from this day on (YYYY-MM-DD)")

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from bot.content.leaflet_spec import LeafletSpec
 from bot.content.model import SOURCE_LANGUAGE, Content
+from bot.content.sources import source_line
 
 FORMATS = ("html", "pdf")
 TELEGRAM_LINK = "https://t.me/{username}"
@@ -100,9 +101,7 @@ def compose(
             left_out.append(f"{topic_id}: no usable {lang} translation in {topic.path}")
         else:
             tr = topic.translations[lang]
-            src = topic.sources[0] if topic.sources else None
-            source = content.text(lang, "answer.source", url=src.url, checked=src.checked) if src else ""
-            answers.append(Answer(topic_id, tr.title, tr.messages, source))
+            answers.append(Answer(topic_id, tr.title, tr.messages, source_line(content, topic, lang)))
     region_name = reg.name.get(lang) or reg.name.get(SOURCE_LANGUAGE) or reg.id
     direction = next((x.direction for x in content.languages if x.code == lang), "ltr")
     return Leaflet(

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from bot.content.load import check_content
 from bot.content.model import GLOBAL, Content, Topic
 from bot.content.yamlfile import DataError
+from bot.editorial.source_quality import recheck_order, source_quality
 from bot.editorial.status import STATUS_LABELS, STATUSES, RegionMatrix, Row, region_matrices
 
 if TYPE_CHECKING:
@@ -47,19 +48,22 @@ th[scope=row] { text-align: left; font-weight: normal; max-width: 14rem; }
 .status-expired .meta, .status-expired .date { color: #ddd; }
 .helpfulness { color: #777; font-style: italic; }
 .warning { background: #fff3b0; padding: .5rem; border: 1px solid #e0c040; }
+.sources-flag { color: #b00020; font-weight: bold; }
 """
 
 
-def _last_checked(topic: Topic | None) -> str:
-    return max((s.checked for s in topic.sources if s.checked), default="") if topic else ""
+def _sources_html(topic: Topic, today: dt.date) -> str:
+    quality = source_quality(topic, today)
+    flags = "".join(f' <span class="sources-flag">{escape(f)}</span>' for f in quality.flags())
+    outdated = str(quality.outdated).lower()
+    return f'<span class="sources" data-outdated="{outdated}">sources: {escape(quality.summary())}</span>{flags}'
 
 
-def _row_header(row: Row) -> str:
+def _row_header(row: Row, today: dt.date) -> str:
     meta = []
     if row.topic is not None:
         meta.append("general answer (global)" if row.inherited else f"{escape(row.topic.region)} answer")
-        if _last_checked(row.topic):
-            meta.append(f"sources checked {escape(_last_checked(row.topic))}")
+        meta.append(_sources_html(row.topic, today))
         if row.topic.valid_until:
             meta.append(f"valid until {row.topic.valid_until}")
     return f'<th scope="row"><code>{escape(row.topic_id)}</code><div class="meta">{" · ".join(meta)}</div></th>'
@@ -126,7 +130,7 @@ def render_html(
         for row in m.rows:
             cells = "".join(_cell_html(content, row, lang) for lang in m.langs)
             helpfulness = escape(_helpfulness(votes, m.region, row.topic_id))
-            out.append(f'<tr>{_row_header(row)}{cells}<td class="helpfulness">{helpfulness}</td></tr>')
+            out.append(f'<tr>{_row_header(row, today)}{cells}<td class="helpfulness">{helpfulness}</td></tr>')
         out.append("</tbody></table></section>")
     out.append("</body></html>")
     return "\n".join(out)
@@ -167,7 +171,21 @@ def render_markdown(matrices: list[RegionMatrix], today: dt.date, errors: int = 
             if row.cells[lang].status in ("stale", "missing", "expired")
         ]
         out += ["", "Needs attention:" if attention else "Nothing stale, missing or expired.", *attention, ""]
+        out += _sources_markdown(m, today)
     return "\n".join(out)
+
+
+def _sources_markdown(matrix: RegionMatrix, today: dt.date) -> list[str]:
+    """This pack's own answers by source quality: oldest check first, then those without a trusted source."""
+    own = [row.topic for row in matrix.rows if row.topic is not None and row.topic.region == matrix.region]
+    if not own:
+        return []
+    rated = sorted(((source_quality(t, today), t) for t in own), key=lambda qt: recheck_order(qt[0], qt[1].id))
+    out = ["Sources (oldest check first):"]
+    for quality, topic in rated:
+        flags = "".join(f" **{f}**" for f in quality.flags())
+        out.append(f"- `{topic.id}`: {quality.summary()}{flags}")
+    return [*out, ""]
 
 
 def write_report(

@@ -116,3 +116,58 @@ def test_report_shows_helpfulness_from_the_votes(content_dir: Path, tmp_path: Pa
     assert "👍 3 · 👎 1 (75% helpful)" in page
     assert page.count(NO_HELPFULNESS) > 1  # the other answers have no votes yet
     assert "- `es-barcelona` `registration.municipal`: 👍 3 · 👎 1 (75% helpful)" in md_path.read_text(encoding="utf-8")
+
+
+def _set_sources(path: Path, block: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"(?ms)^sources:\n.*?(?=^translations:)", block, text, count=1), encoding="utf-8")
+
+
+def test_report_shows_source_kinds_and_oldest_check_and_flags_checks_over_a_year_old(content_dir: Path, tmp_path: Path):
+    today = dt.date(2026, 12, 2)
+    _set_sources(
+        content_dir / "th" / "work.permit.yml",
+        "sources:\n"
+        '  - url: https://nationthailand.com/news/general/1\n    checked: "2026-11"\n'
+        '  - url: https://www.mol.go.th/en/news/1\n    checked: "2025-10"\n',
+    )
+    _set_sources(  # December 2025 is not yet more than a year before 2 December 2026: a month counts as its last day
+        content_dir / "th" / "work.rights.yml",
+        'sources:\n  - url: https://www.mol.go.th/en/news/2\n    checked: "2025-12"\n',
+    )
+    _set_sources(
+        content_dir / "th" / "health.access.yml",
+        "sources:\n  - url: https://nationthailand.com/news/general/2\n    checked: 2026-11-20\n",
+    )
+    _set_sources(  # the same day as health.access, but official: after it ("2026-11" is the 30th: later)
+        content_dir / "th" / "health.emergency.yml",
+        "sources:\n  - url: https://www.mol.go.th/en/news/3\n    checked: 2026-11-20\n",
+    )
+    _set_sources(
+        content_dir / "th" / "safety.trafficking.yml",
+        "sources:\n  - url: https://nationthailand.com/news/general/3\n    checked: 2026-11-20\n",
+    )
+    html_path, md_path = write_report(content_dir, tmp_path / "report", today)
+    page = _sections(html_path.read_text(encoding="utf-8"))["th"]
+    summary = md_path.read_text(encoding="utf-8").split("(`th`)", 1)[1]
+
+    def row(topic_id: str) -> str:
+        return page.split(f"<code>{topic_id}</code>", 1)[1].split("</tr>", 1)[0]
+
+    assert "sources: 1 official, 1 news; oldest check 2025-10" in row("work.permit")
+    assert 'data-outdated="true"' in row("work.permit") and "checked more than 1 year ago" in row("work.permit")
+    assert "sources: 1 official; oldest check 2025-12" in row("work.rights")
+    assert 'data-outdated="false"' in row("work.rights") and "sources-flag" not in row("work.rights")
+    assert "no official, UN or NGO source" in row("health.access")
+    sources = summary.split("Sources (oldest check first):\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert (
+        sources[0]
+        == "- `work.permit`: 1 official, 1 news; oldest check 2025-10 **checked more than 1 year ago: re-check**"
+    )
+    assert sources[1] == "- `work.rights`: 1 official; oldest check 2025-12"
+    assert sources[2:5] == [
+        "- `health.access`: 1 news; oldest check 2026-11-20 **no official, UN or NGO source**",
+        "- `safety.trafficking`: 1 news; oldest check 2026-11-20 **no official, UN or NGO source**",
+        "- `health.emergency`: 1 official; oldest check 2026-11-20",
+    ]
+    assert all("oldest check 2026-11" in line for line in sources[5:]), sources
