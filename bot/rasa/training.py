@@ -21,6 +21,8 @@ def check_nlu(repo: Path = REPO, content_dir: Path | None = None) -> list[Proble
     content = load_content(content_dir or repo / "content")
     intents = set(content.topic_ids) | set(content.conversation_intents)
     problems: list[Problem] = []
+    counts: dict[tuple[str, str], int] = {}  # (language, intent) -> examples in all its files and blocks
+    first_block: dict[tuple[str, str], tuple[str, int, int | None]] = {}  # -> file, block, line where it starts
     nlu_dir = repo / "nlu_data"
     for lang in content.language_codes:
         if not (nlu_dir / lang).is_dir():
@@ -79,17 +81,24 @@ def check_nlu(repo: Path = REPO, content_dir: Path | None = None) -> list[Proble
                     )
                 )
             examples = [x for x in str(block.get("examples", "")).splitlines() if x.strip().startswith("- ")]
-            if len(examples) < MIN_EXAMPLES:
-                problems.append(
-                    Problem(
-                        rel,
-                        f"nlu[{i}].examples",
-                        f"{name} has {len(examples)} examples.",
-                        f"Write at least {MIN_EXAMPLES}, each on a line starting with '- '.",
-                        doc.line("nlu", i, "examples"),
-                        "warning",
-                    )
+            # An intent's examples may be spread over several files and blocks (topics.yml, real.yml):
+            # the minimum is per language and intent, reported at the first block.
+            key = (path.parent.name, str(name))
+            counts[key] = counts.get(key, 0) + len(examples)
+            first_block.setdefault(key, (rel, i, doc.line("nlu", i, "examples")))
+    for (lang, name), count in counts.items():
+        if count < MIN_EXAMPLES:
+            rel, i, line = first_block[(lang, name)]
+            problems.append(
+                Problem(
+                    rel,
+                    f"nlu[{i}].examples",
+                    f"{name} has {count} examples.",
+                    f"Write at least {MIN_EXAMPLES}, each on a line starting with '- '.",
+                    line,
+                    "warning",
                 )
+            )
     return problems
 
 
