@@ -6,6 +6,7 @@ import base64
 import csv
 import hashlib
 import importlib.metadata
+import os
 import re
 from pathlib import Path
 
@@ -66,3 +67,17 @@ def test_vectors_behave_like_multilingual_e5():
     different = others @ doctor[0]
     assert same.min() > different.max(), (same, different)
     assert np.allclose(model.query("hello"), model.query("hello"))  # deterministic
+
+
+def test_saving_the_cache_leaves_a_hard_linked_copy_untouched(tmp_path: Path) -> None:
+    from bot.nlu.encoder import EncodingCache
+
+    cache = EncodingCache(tmp_path / "mine")
+    cache.embed(["a"], lambda texts: np.ones((len(texts), 384), dtype=np.float32))
+    (tmp_path / "other").mkdir()
+    other = tmp_path / "other" / cache.path.name
+    os.link(cache.path, other)  # what `cp -rl main/models/. models/` makes
+    before = other.read_bytes()
+    cache.embed(["a", "b"], lambda texts: np.zeros((len(texts), 384), dtype=np.float32))
+    assert other.read_bytes() == before
+    assert len(np.load(cache.path)["texts"]) == 2

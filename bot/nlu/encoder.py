@@ -9,6 +9,7 @@ the measurements; removing this component from config.yml leaves a working (weak
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -146,5 +147,8 @@ class EncodingCache:
             known.update(zip(missing, encode(missing), strict=True))
             self.path.parent.mkdir(parents=True, exist_ok=True)
             keep = sorted(set(texts))  # examples removed from the data leave the cache
-            np.savez(self.path, texts=np.array(keep), vectors=np.stack([known[t] for t in keep]))
+            # A new file replaces the old one: a cache hard-linked from another checkout (cp -rl) stays untouched.
+            tmp = self.path.with_name(self.path.stem + ".partial.npz")
+            np.savez(tmp, texts=np.array(keep), vectors=np.stack([known[t] for t in keep]))
+            os.replace(tmp, self.path)
         return np.stack([known[t] for t in texts]) if texts else np.zeros((0, 384), dtype=np.float32)
