@@ -6,8 +6,12 @@ import datetime as dt
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from bot.content.languages import Language
+
+if TYPE_CHECKING:
+    from bot.content.alerts import Alert
 
 GLOBAL = "global"
 SOURCE_LANGUAGE = "en"  # content is written in it first; a missing translation or label falls back to it
@@ -82,6 +86,9 @@ class Region:
     name: dict[str, str]
     emergency: str
     hotlines: tuple[Hotline, ...]
+    time_zone: str = "UTC"  # IANA name: quiet hours are the region's local time
+    quiet_hours: tuple[str, str] = ("21:00", "08:00")  # no alert is delivered from the first to the second
+    alert_topics: tuple[str, ...] = ()  # the topics people of the region can subscribe to (/alerts)
 
 
 @dataclass(frozen=True)
@@ -106,6 +113,7 @@ class Content:
     fingerprint: str = ""
     warnings: list[str] = field(default_factory=list)
     urgent: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)  # content/urgent.yml
+    alerts: dict[str, Alert] = field(default_factory=dict)  # content/alerts/<id>.yml, by id
 
     @property
     def language_codes(self) -> list[str]:
