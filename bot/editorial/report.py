@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from bot.content.load import check_content
 from bot.content.model import GLOBAL, Content, Topic
 from bot.content.yamlfile import DataError
+from bot.editorial.alert_report import alerts_html, alerts_markdown
 from bot.editorial.status import STATUS_LABELS, STATUSES, RegionMatrix, Row, region_matrices
 
 if TYPE_CHECKING:
@@ -128,11 +129,14 @@ def render_html(
             helpfulness = escape(_helpfulness(votes, m.region, row.topic_id))
             out.append(f'<tr>{_row_header(row)}{cells}<td class="helpfulness">{helpfulness}</td></tr>')
         out.append("</tbody></table></section>")
+    out.append(alerts_html(content, today))
     out.append("</body></html>")
     return "\n".join(out)
 
 
-def render_markdown(matrices: list[RegionMatrix], today: dt.date, errors: int = 0, votes: Votes | None = None) -> str:
+def render_markdown(
+    matrices: list[RegionMatrix], today: dt.date, errors: int = 0, votes: Votes | None = None, content: Content | None = None
+) -> str:
     """A short summary: status counts per language and region, and the answers that need work."""
     out = [f"# Content report ({today})", ""]
     if errors:
@@ -167,7 +171,7 @@ def render_markdown(matrices: list[RegionMatrix], today: dt.date, errors: int = 
             if row.cells[lang].status in ("stale", "missing", "expired")
         ]
         out += ["", "Needs attention:" if attention else "Nothing stale, missing or expired.", *attention, ""]
-    return "\n".join(out)
+    return "\n".join(out + alerts_markdown(content, today))
 
 
 def write_report(
@@ -181,7 +185,7 @@ def write_report(
     output.mkdir(parents=True, exist_ok=True)
     html_path, md_path = output / HTML_NAME, output / MARKDOWN_NAME
     html_path.write_text(render_html(content, matrices, today, errors, votes), encoding="utf-8")
-    md_path.write_text(render_markdown(matrices, today, errors, votes), encoding="utf-8")
+    md_path.write_text(render_markdown(matrices, today, errors, votes, content), encoding="utf-8")
     return html_path, md_path
 
 

@@ -15,3 +15,7 @@ WEBHOOK_LISTEN = "127.0.0.1"
 WEBHOOK_PORT = 8443
 RASA_TIMEOUT = 10.0
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+ALERTS_RATE = 25.0  # alert messages a second: under Telegram's 30, so answers to people asking keep a margin
+ALERTS_PAID_RATE = 1000.0  # with ALERTS_PAID_BROADCAST (Telegram Stars): Telegram's paid broadcast limit
+ALERTS_CLAIM_SECONDS = 120.0  # a claimed alert not sent by then (its sender died) is taken by another sender
+ALERTS_POLL_SECONDS = 10.0  # how often an idle sender looks for queued alerts
