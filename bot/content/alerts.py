@@ -9,63 +9,38 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bot.content.checker import Checker
-from bot.content.model import SOURCE_LANGUAGE, Region, Source, Topic, Translation
+from bot.content.model import SOURCE_LANGUAGE, Alert, Region, Source, Translation
 from bot.content.topic_file import _as_date, _date_text, _is_month_or_date, _load_translation
 from bot.content.yamlfile import Problem, YamlDoc
 
 ALERTS_DIR = "alerts"
-SENDABLE = ("reviewed", "machine_translation")  # a draft is never pushed to anyone
 _ALERT_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
-
-
-@dataclass(frozen=True)
-class Alert:
-    """One alert: its regions, its topic, its text per language, when it may be sent."""
-
-    id: str
-    regions: tuple[str, ...]
-    topic: str
-    sources: tuple[Source, ...]
-    translations: dict[str, Translation]
-    send_after: dt.date | None = None
-    valid_until: dt.date | None = None
-    path: str = ""
-
-    def sendable(self, lang: str) -> Translation | None:
-        """The translation subscribers in lang get: reviewed or machine-translated, never a draft."""
-        tr = self.translations.get(lang)
-        return tr if tr is not None and tr.status in SENDABLE else None
-
-    def expired(self, today: dt.date) -> bool:
-        """True once valid_until has passed: not sent any more."""
-        return self.valid_until is not None and today > self.valid_until
-
-    def due(self, today: dt.date) -> bool:
-        """True from send_after on (at once without it)."""
-        return self.send_after is None or today >= self.send_after
-
-    def as_topic(self) -> Topic:
-        """The alert as a topic, for the checks both share (facts consistent across translations)."""
-        region = self.regions[0] if self.regions else ""
-        return Topic(self.id, region, "auto", (), self.sources, self.translations, self.valid_until, self.path)
 
 
 def _sources(ck: Checker, doc: YamlDoc, raw: Any) -> tuple[Source, ...]:
     if not isinstance(raw, list) or not raw:
-        ck.add(doc, ("sources",), "Every alert needs at least one source.", 'Add sources: with url and checked: "YYYY-MM".')
+        ck.add(
+            doc, ("sources",), "Every alert needs at least one source.", 'Add sources: with url and checked: "YYYY-MM".'
+        )
         return ()
     found = []
     for i, s in enumerate(raw):
         if not isinstance(s, dict) or not str(s.get("url", "")).startswith(("http://", "https://")):
-            ck.add(doc, ("sources", i), "A source needs a url starting with http:// or https://.", "Write - url: https://...")
+            ck.add(
+                doc,
+                ("sources", i),
+                "A source needs a url starting with http:// or https://.",
+                "Write - url: https://...",
+            )
             continue
         if not _is_month_or_date(s.get("checked")):
-            ck.add(doc, ("sources", i, "checked"), "The source has no date when it was checked.", 'Add checked: "YYYY-MM".')
+            ck.add(
+                doc, ("sources", i, "checked"), "The source has no date when it was checked.", 'Add checked: "YYYY-MM".'
+            )
         if s.get("date") is not None and not _is_month_or_date(s.get("date")):
             ck.add(doc, ("sources", i, "date"), "The page date is not a date.", 'Write YYYY-MM-DD or "YYYY-MM".')
         found.append(Source(str(s["url"]), _date_text(s.get("checked")), _date_text(s.get("date"))))
@@ -111,7 +86,7 @@ def load_alert(ck: Checker, doc: YamlDoc, topic_ids: list[str], langs: list[str]
     send_after, valid_until = _date(ck, doc, d, "send_after"), _date(ck, doc, d, "valid_until")
     if send_after and valid_until and valid_until < send_after:
         ck.add(doc, ("valid_until",), "valid_until is before send_after.", "Correct one of the dates.")
-    raw_tr = d.get("translations") if isinstance(d.get("translations"), dict) else {}
+    raw_tr: dict[str, Any] = d["translations"] if isinstance(d.get("translations"), dict) else {}
     translations: dict[str, Translation] = {}
     for lang in langs:
         if lang not in raw_tr:
@@ -124,14 +99,6 @@ def load_alert(ck: Checker, doc: YamlDoc, topic_ids: list[str], langs: list[str]
         if t is None:
             continue
         translations[lang] = t
-        if t.status not in SENDABLE:
-            ck.add(
-                doc,
-                ("translations", lang, "status"),
-                f"The {lang} text is a {t.status}: subscribers in {lang} are skipped when it is sent.",
-                "Have it reviewed (status: reviewed) or translated (status: machine_translation).",
-                "warning",
-            )
     if SOURCE_LANGUAGE not in translations or not alert_regions:
         return None
     return Alert(
@@ -186,7 +153,9 @@ def region_alert_fields(ck: Checker, doc: YamlDoc, d: dict[str, Any], topic_ids:
     if len(parts) == 2 and all(_CLOCK.match(p.strip()) for p in parts):  # noqa: PLR2004 (from-to)
         fields["quiet_hours"] = (parts[0].strip(), parts[1].strip())
     else:
-        ck.add(doc, ("quiet_hours",), f"quiet_hours {quiet!r} is not a time range.", 'Write quiet_hours: "21:00-08:00".')
+        ck.add(
+            doc, ("quiet_hours",), f"quiet_hours {quiet!r} is not a time range.", 'Write quiet_hours: "21:00-08:00".'
+        )
     topics = d.get("alert_topics") or []
     if not isinstance(topics, list):
         ck.add(doc, ("alert_topics",), "alert_topics must be a list.", "Write alert_topics: [work.permit, ...].")
@@ -196,3 +165,19 @@ def region_alert_fields(ck: Checker, doc: YamlDoc, d: dict[str, Any], topic_ids:
             ck.add(doc, ("alert_topics", i), f"{t!r} is not a topic id.", "Use ids of content/topics.yml.")
     fields["alert_topics"] = tuple(t for t in topics if t in topic_ids)
     return fields
+
+
+def _minutes(clock: str) -> int:
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def quiet_now(region: Region, at: dt.datetime) -> bool:
+    """Whether `at` (aware) falls in the region's quiet hours, in its own time zone (start == end: never)."""
+    from zoneinfo import ZoneInfo
+
+    local = at.astimezone(ZoneInfo(region.time_zone))
+    now, start, end = local.hour * 60 + local.minute, *map(_minutes, region.quiet_hours)
+    if start == end:
+        return False
+    return start <= now < end if start < end else now >= start or now < end

@@ -6,12 +6,8 @@ import datetime as dt
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from bot.content.languages import Language
-
-if TYPE_CHECKING:
-    from bot.content.alerts import Alert
 
 GLOBAL = "global"
 SOURCE_LANGUAGE = "en"  # content is written in it first; a missing translation or label falls back to it
@@ -20,6 +16,7 @@ SENSITIVITIES = ("auto", "offer_person")
 MESSAGE_SOFT_LIMIT = 700
 MESSAGE_HARD_LIMIT = 4096
 SOURCE_HASH_LENGTH = 12
+SENDABLE = ("reviewed", "machine_translation")  # alerts: a draft is never pushed to anyone
 
 
 def source_hash(messages: Sequence[str]) -> str:
@@ -68,6 +65,38 @@ class Topic:
     def expired(self, today: dt.date) -> bool:
         """True once the valid_until date has passed."""
         return self.valid_until is not None and today > self.valid_until
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One alert (content/alerts/<id>.yml): its regions, its topic, its text per language, when it may be sent."""
+
+    id: str
+    regions: tuple[str, ...]
+    topic: str
+    sources: tuple[Source, ...]
+    translations: dict[str, Translation]
+    send_after: dt.date | None = None
+    valid_until: dt.date | None = None
+    path: str = ""
+
+    def sendable(self, lang: str) -> Translation | None:
+        """The translation subscribers in lang get: reviewed or machine-translated, never a draft."""
+        tr = self.translations.get(lang)
+        return tr if tr is not None and tr.status in SENDABLE else None
+
+    def expired(self, today: dt.date) -> bool:
+        """True once valid_until has passed: not sent any more."""
+        return self.valid_until is not None and today > self.valid_until
+
+    def due(self, today: dt.date) -> bool:
+        """True from send_after on (at once without it)."""
+        return self.send_after is None or today >= self.send_after
+
+    def as_topic(self) -> Topic:
+        """The alert as a topic, for the checks both share (facts consistent across translations)."""
+        region = self.regions[0] if self.regions else ""
+        return Topic(self.id, region, "auto", (), self.sources, self.translations, self.valid_until, self.path)
 
 
 @dataclass(frozen=True)

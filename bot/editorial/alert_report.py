@@ -47,9 +47,8 @@ def alerts_html(content: Content, today: dt.date) -> str:
             f"{STATUS_LABELS.get(s, s)}</td>"
             for lang, s in alert_cells(content, alert).items()
         )
-        rows.append(
-            f'<tr><th scope="row"><code>{escape(alert.id)}</code><div class="meta">{escape(meta)}</div></th>{cells}</tr>'
-        )
+        header = f'<th scope="row"><code>{escape(alert.id)}</code><div class="meta">{escape(meta)}</div></th>'
+        rows.append(f"<tr>{header}{cells}</tr>")
     return (
         '<section id="alerts"><h2>Alerts <code>content/alerts/</code></h2>'
         "<p>Only reviewed and machine-translated texts are sent; subscribers in other languages are skipped.</p>"
@@ -62,9 +61,15 @@ def alerts_markdown(content: Content | None, today: dt.date) -> list[str]:
     """The alerts part of the Markdown summary (nothing when there are no alerts)."""
     if content is None or not content.alerts:
         return []
-    out = ["## Alerts (`content/alerts/`)", "", "| alert | regions | topic | state | " + " | ".join(content.language_codes) + " |"]
+    out = [
+        "### Alerts (`content/alerts/`)",
+        "",
+        "| alert | regions | topic | state | " + " | ".join(content.language_codes) + " |",
+    ]
     out.append("|---|---|---|---|" + "---|" * len(content.language_codes))
     for alert in sorted(content.alerts.values(), key=lambda a: a.id):
         cells = " | ".join(alert_cells(content, alert).values())
-        out.append(f"| `{alert.id}` | {', '.join(alert.regions)} | {alert.topic} | {alert_state(alert, today)} | {cells} |")
+        out.append(
+            f"| `{alert.id}` | {', '.join(alert.regions)} | {alert.topic} | {alert_state(alert, today)} | {cells} |"
+        )
     return [*out, ""]

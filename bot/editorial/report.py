@@ -114,6 +114,7 @@ def render_html(
             f'<p class="warning">The content has {errors} error(s): the assistant refuses it until they '
             "are fixed. Run <code>python -m bot content check</code>.</p>"
         )
+    out.append(alerts_html(content, today))  # before the regions: short, and what is about to be sent
     for m in matrices:
         head = "".join(
             f'<th data-lang="{escape(lang)}">{escape(names[lang])}<br><code>{escape(lang)}</code></th>'
@@ -129,13 +130,16 @@ def render_html(
             helpfulness = escape(_helpfulness(votes, m.region, row.topic_id))
             out.append(f'<tr>{_row_header(row)}{cells}<td class="helpfulness">{helpfulness}</td></tr>')
         out.append("</tbody></table></section>")
-    out.append(alerts_html(content, today))
     out.append("</body></html>")
     return "\n".join(out)
 
 
 def render_markdown(
-    matrices: list[RegionMatrix], today: dt.date, errors: int = 0, votes: Votes | None = None, content: Content | None = None
+    matrices: list[RegionMatrix],
+    today: dt.date,
+    errors: int = 0,
+    votes: Votes | None = None,
+    content: Content | None = None,
 ) -> str:
     """A short summary: status counts per language and region, and the answers that need work."""
     out = [f"# Content report ({today})", ""]
@@ -150,6 +154,7 @@ def render_markdown(
             for (region, topic), v in sorted(votes.items(), key=lambda kv: (kv[1].helpful / kv[1].total, kv[0]))
         ]
         out.append("")
+    out += alerts_markdown(content, today)  # before the regions
     for m in matrices:
         counts = m.counts()
         own = sum(1 for row in m.rows if row.topic is not None and row.topic.region == m.region)
@@ -171,7 +176,7 @@ def render_markdown(
             if row.cells[lang].status in ("stale", "missing", "expired")
         ]
         out += ["", "Needs attention:" if attention else "Nothing stale, missing or expired.", *attention, ""]
-    return "\n".join(out + alerts_markdown(content, today))
+    return "\n".join(out)
 
 
 def write_report(

@@ -14,15 +14,12 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from bot.storage.db import Database
 from bot.storage.models import AlertDelivery, AlertSubscription, TelegramChat, User, utcnow
-
-if TYPE_CHECKING:
-    from bot.storage.db import Database
 
 SUBS = AlertSubscription.__table__
 DELIVERIES = AlertDelivery.__table__
@@ -128,7 +125,8 @@ def queue_alert(  # noqa: PLR0913 (what an alert is, told by the caller: storage
                 sa.select(DELIVERIES.c.pseudonym, DELIVERIES.c.reason).where(DELIVERIES.c.alert_id == alert_id)
             ).all()
         )
-        new, requeue = [], []
+        new: list[dict[str, object]] = []
+        requeue: list[dict[str, object]] = []
         for person, region, language in rows:
             ok = sendable(language)
             if person in existing and not (existing[person] == "no_translation" and ok):
@@ -213,9 +211,7 @@ async def claim(db: Database, regions: list[str], limit: int, lease: float) -> l
             .order_by(DELIVERIES.c.id)
         ).all()
         return [
-            Claimed(
-                r.id, r.alert_id, r.pseudonym, r.language, r.region, db.open_chat(r.sealed) if r.sealed else None
-            )
+            Claimed(r.id, r.alert_id, r.pseudonym, r.language, r.region, db.open_chat(r.sealed) if r.sealed else None)
             for r in rows
         ]
 
@@ -247,23 +243,3 @@ async def release(db: Database, delivery_ids: list[int], not_before: datetime | 
 
     if delivery_ids:
         await db.in_transaction(work)
-
-
-# --- forgetting and retention (called by Database) ----------------------------------------
-
-
-def forget_alerts(conn: Connection, pseudonym: str) -> int:
-    """Delete a person's subscriptions and pending deliveries; keep only the counts of what was sent."""
-    deleted = conn.execute(sa.delete(SUBS).where(SUBS.c.pseudonym == pseudonym)).rowcount
-    mine = DELIVERIES.c.pseudonym == pseudonym
-    deleted += conn.execute(sa.delete(DELIVERIES).where(mine, DELIVERIES.c.state.notin_(("sent", "blocked")))).rowcount
-    conn.execute(sa.update(DELIVERIES).where(mine).values(pseudonym=None))
-    return int(deleted)
-
-
-def purge_alerts(conn: Connection, cutoff: datetime) -> dict[str, int]:
-    """Delete the subscriptions of people not seen since cutoff, and deliveries not changed since then."""
-    gone = sa.select(User.__table__.c.pseudonym).where(User.__table__.c.last_seen < cutoff)
-    subs = conn.execute(sa.delete(SUBS).where(SUBS.c.pseudonym.in_(gone))).rowcount
-    old = conn.execute(sa.delete(DELIVERIES).where(DELIVERIES.c.last_seen < cutoff)).rowcount
-    return {SUBS.name: int(subs), DELIVERIES.name: int(old)}

@@ -29,8 +29,8 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 from bot.privacy.chat_seal import ChatSeal
-from bot.storage.alerts import forget_alerts, purge_alerts
 from bot.settings import defaults
+from bot.storage.alert_retention import forget_alerts, purge_alerts
 from bot.storage.engine import create_engine
 from bot.storage.engine import sqlite_url as sqlite_url  # re-exported: the default URL
 from bot.storage.models import (

@@ -18,6 +18,8 @@ COMMANDS: dict[str, str] = {
     "privacy": "telegram.command.privacy",
     "human": "telegram.command.human",
     "forget": "telegram.command.forget",
+    "alerts": "telegram.command.alerts",
+    "stop": "telegram.command.stop",
 }
 
 
