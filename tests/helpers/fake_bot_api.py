@@ -191,6 +191,10 @@ class FakeBotApi:
         """Answer the next call of method with this error body (e.g. a 429 with retry_after)."""
         self._failures.setdefault(method.lower(), []).append(error)
 
+    def stop_holding(self) -> None:
+        """Hold no further sendMessage calls; those held stay unanswered and undelivered (their sender died)."""
+        self.hold_after = None
+
     def release_held(self) -> None:
         """Let held sendMessage calls through (those whose sender has gone are dropped, never delivered)."""
         self.hold_after = None
