@@ -109,10 +109,18 @@ class PacedRateLimiter(AIORateLimiter):
         self._no_live = asyncio.Event()
         self._no_live.set()
 
-    async def _broadcast_turn(self) -> None:
-        """A broadcast waits until no answer is waiting for Telegram's overall limit."""
-        while self.live:
-            await self._no_live.wait()
+    async def _broadcast_turn(self, paid: bool) -> None:
+        """A broadcast waits until no answer waits for the overall limit and the limit has room at once.
+
+        So a broadcast never queues inside the limiter, where an answer coming later would wait behind it.
+        """
+        limiter = self._apb_limiter if paid else self._base_limiter  # AIORateLimiter's own limiters
+        while True:
+            while self.live:
+                await self._no_live.wait()
+            if limiter is None or limiter.has_capacity():
+                return  # process_request takes the room without waiting: no answer can slip in between
+            await asyncio.sleep(1 / limiter.max_rate)
 
     def _live_done(self) -> None:
         self.live -= 1
@@ -134,7 +142,7 @@ class PacedRateLimiter(AIORateLimiter):
             return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
         async with self.pacer.turn(chat_id):
             if _BROADCAST.get():
-                await self._broadcast_turn()
+                await self._broadcast_turn(bool(data.get("allow_paid_broadcast")))
                 return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
             counted = _Counted(self, callback)
             try:
