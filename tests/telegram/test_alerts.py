@@ -186,3 +186,28 @@ async def test_forget_removes_subscriptions_and_pending_alerts(content: Path, tm
     assert await store.subscriptions(db, pseudonym(SECRET, 7001)) == set()
     assert store.delivery_status(db)[ALERT]["th"] == {"queued": 1}  # only 7002's is left
     db.close()
+
+
+async def test_tell_me_when_this_changes_under_an_answer_of_an_alert_topic(telegram: FakeBotApi, assistant: Any):
+    from bot.replies import topic_payload
+    from bot.telegram.core.callback_data import ALERT_ON
+
+    content = assistant.store.current()  # es-barcelona: status.regularisation is one of its alert_topics
+    person = Person(telegram, 3101, "es")
+    welcome = await person.say("/start")
+
+    async def answer() -> dict[str, Any]:
+        since = telegram.mark()
+        telegram.press(person.user, welcome[-1], topic_payload("status.regularisation"))  # a topic button
+        return (await telegram.replies(3101, since))[-1]
+
+    follow = ALERT_ON + "status.regularisation"
+    first = await answer()
+    assert follow in [b["callback_data"] for b in buttons(first)]
+    [done] = await person.press(first, follow, count=1)
+    title = content.topic("es-barcelona", "status.regularisation").translations["es"].title
+    assert done["text"] == escape(content.text("es", "alerts.subscribed", title=title))
+    again = await answer()
+    assert follow not in [b["callback_data"] for b in buttons(again)]  # already subscribed: not offered
+    [stopped] = await person.say("/stop", count=1)
+    assert stopped["text"] == escape(content.text("es", "alerts.stopped"))
