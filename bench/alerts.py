@@ -81,7 +81,7 @@ async def bench(args: argparse.Namespace, tmp: Path, model: Path) -> None:
     current: Result | None = None
 
     def on_send(chat_id: int, at: float) -> None:
-        if chat_id >= SUBSCRIBER_BASE:
+        if SUBSCRIBER_BASE <= chat_id < SUBSCRIBER_BASE + args.subscribers:
             delivered.append(at)
             return
         u = users.by_id.get(chat_id)
@@ -122,8 +122,10 @@ async def bench(args: argparse.Namespace, tmp: Path, model: Path) -> None:
         def send(u: _User, text: str) -> None:
             api.text(user(u.uid, u.lang), text)
 
+        print("bot polling; warming up", file=sys.stderr, flush=True)
         current = Result("warm-up", 0, 0)
         await warm_up(users, questions, send, "/start")
+        print("warmed up; quiet run", file=sys.stderr, flush=True)
         quiet = current = Result("answers, quiet", args.rate, args.seconds)
         await drive(users, questions, rng, args.rate, args.seconds, send, current, 30.0)
         queued_at = time.monotonic()
@@ -134,6 +136,7 @@ async def bench(args: argparse.Namespace, tmp: Path, model: Path) -> None:
         queued = json.loads(out.stdout)["queued"]
         busy = current = Result("answers, broadcast", args.rate, args.seconds)
         await drive(users, questions, rng, args.rate, args.seconds, send, current, 30.0)
+        print(f"answers during the broadcast done; {len(delivered)} alerts delivered so far", file=sys.stderr)
         deadline = queued_at + queued / 5 + 600  # bounded: far beyond the slowest plausible broadcast
         while len(delivered) < queued and time.monotonic() < deadline:
             await asyncio.sleep(0.5)

@@ -190,18 +190,21 @@ async def claim(db: Database, regions: list[str], limit: int, lease: float) -> l
     )
 
     def work(conn: Connection) -> list[Claimed]:
-        ids = (
-            sa.select(DELIVERIES.c.id)
-            .where(takeable, DELIVERIES.c.region.in_(regions))
-            .order_by(DELIVERIES.c.id)
-            .limit(limit)
-            .scalar_subquery()
+        ids = list(  # PostgreSQL: rows another sender is claiming right now are skipped, not waited for
+            conn.execute(
+                sa.select(DELIVERIES.c.id)
+                .where(takeable, DELIVERIES.c.region.in_(regions))
+                .order_by(DELIVERIES.c.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            ).scalars()
         )
+        if not ids:
+            return []
         conn.execute(
             sa.update(DELIVERIES)
             .where(DELIVERIES.c.id.in_(ids), takeable)  # checked again per row: another sender may have it now
             .values(state="claimed", claim=token, claimed_at=now, attempts=DELIVERIES.c.attempts + 1, last_seen=now)
-            .execution_options(synchronize_session=False)
         )
         chats = TelegramChat.__table__
         rows = conn.execute(

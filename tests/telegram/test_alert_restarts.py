@@ -70,12 +70,18 @@ async def test_a_bot_killed_mid_send_and_restarted_sends_each_alert_once(
     db.close()
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 async def test_two_replicas_send_one_queue_once(
-    bot_api: FakeBotApi, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    bot_api: FakeBotApi,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    backend: str,
+    request: pytest.FixtureRequest,
 ):
+    shared = {"DATABASE_URL": request.getfixturevalue("postgres_url")} if backend == "postgresql" else {}
     content = alert_content(tmp_path)
-    env = alert_env(content, tmp_path / "var", bot_api.url, **_shared_database())
-    settings = alert_settings(content, tmp_path / "var", bot_api.url, **_shared_database())
+    env = alert_env(content, tmp_path / "var", bot_api.url, **shared)
+    settings = alert_settings(content, tmp_path / "var", bot_api.url, **shared)
     people = {9000 + i: ("my" if i % 2 else "km") for i in range(150)}
     db = database(settings)
     await add_subscribers(db, people)
@@ -96,9 +102,3 @@ async def test_two_replicas_send_one_queue_once(
     for uid in people:
         assert len(bot_api.sent(uid)) == 1, uid
     db.close()
-
-
-def _shared_database() -> dict[str, str]:
-    """TEST_POSTGRES_URL when set (replicas' usual database), else the SQLite file both open."""
-    url = os.environ.get("TEST_POSTGRES_URL")
-    return {"DATABASE_URL": url} if url else {}
