@@ -58,7 +58,7 @@ class AlertSender:
         self, svc: Services, bot: Bot, settings: AlertSettings, clock: Callable[[], dt.datetime] = utcnow
     ) -> None:
         self.svc, self.bot, self.settings, self.clock = svc, bot, settings, clock
-        self.limiter = AsyncLimiter(settings.rate, 1)
+        self.limiter = AsyncLimiter(1, 1 / settings.rate)  # evenly spaced: no burst above Telegram's limit
         self._held: set[int] = set()  # claimed here, not finished yet
         self._resume = 0.0  # loop time before which nothing is sent (after a RetryAfter)
 
