@@ -83,3 +83,14 @@ def test_each_tool_reads_only_its_section():
     assert ContentSettings.from_env(env).region == "es-barcelona"
     with pytest.raises(SettingsError, match="RASA_URL"):
         Settings.from_env(env)
+
+
+def test_alert_settings_paid_broadcast_opt_in():
+    from bot.settings import AlertSettings, SettingsError
+
+    assert AlertSettings.from_env({}) == AlertSettings(25.0, False, 120.0, 10.0)
+    paid = AlertSettings.from_env({"ALERTS_PAID_BROADCAST": "1"})
+    assert paid.paid_broadcast and paid.rate == 1000.0  # Telegram's paid limit, unless ALERTS_RATE says less
+    assert AlertSettings.from_env({"ALERTS_PAID_BROADCAST": "1", "ALERTS_RATE": "100"}).rate == 100.0
+    with pytest.raises(SettingsError, match="ALERTS_PAID_BROADCAST"):
+        AlertSettings.from_env({"ALERTS_PAID_BROADCAST": "maybe"})

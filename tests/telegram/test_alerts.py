@@ -116,6 +116,7 @@ async def test_one_alert_to_many_people_in_their_languages_once(
         assert [b["callback_data"] for b in buttons(got[0])] == [ALERT_OFF + "work.permit"]
     status = store.delivery_status(db)[ALERT]
     assert status["en"] == {"skipped": 6} and status["km"] == {"sent": 6}
+    assert not any("allow_paid_broadcast" in c.params for c in bot_api.delivered())  # not paid unless set
     db.close()
 
 
@@ -211,3 +212,16 @@ async def test_tell_me_when_this_changes_under_an_answer_of_an_alert_topic(teleg
     assert follow not in [b["callback_data"] for b in buttons(again)]  # already subscribed: not offered
     [stopped] = await person.say("/stop", count=1)
     assert stopped["text"] == escape(content.text("es", "alerts.stopped"))
+
+
+async def test_paid_broadcast_is_asked_for_only_when_set(
+    bot_api: FakeBotApi, content: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    settings = alert_settings(content, tmp_path / "var", bot_api.url, ALERTS_PAID_BROADCAST="1")
+    db = database(settings)
+    await add_subscribers(db, {7101: "th", 7102: "lo"})
+    assert _queue(settings, capsys)["queued"] == 2
+    async with serving(settings, bot_api):
+        await bot_api.wait_for(lambda calls: len(bot_api.delivered()) == 2)
+    assert [c.params.get("allow_paid_broadcast") for c in bot_api.delivered()] == [True, True]
+    db.close()
