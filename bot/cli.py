@@ -1,4 +1,4 @@
-"""Command line: `python -m bot chat|ask|train|run|purge|content|nlu` (see `python -m bot --help`)."""
+"""Command line: `python -m bot chat|ask|train|run|purge|alerts|content|nlu` (see `python -m bot --help`)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import uuid
 from pathlib import Path
 
 from bot.content.yamlfile import DataError
+from bot.editorial.alerts import add_alerts_parser, alerts_main
 from bot.editorial.cli import add_content_parser, add_nlu_parser, content_main, nlu_main
 from bot.settings import Settings, SettingsError, defaults
 
@@ -114,6 +115,7 @@ def _parser() -> argparse.ArgumentParser:
     cluster.add_argument("--port", type=int, default=8443, help="nginx's port on 127.0.0.1 (default 8443)")
     purge = sub.add_parser("purge", help="delete stored data not seen for the retention period (DATABASE_URL)")
     purge.add_argument("--days", type=int, help="retention period in days (default: $RETENTION_DAYS or 90)")
+    add_alerts_parser(sub)
     add_content_parser(sub)
     add_nlu_parser(sub)
     for sp in (chat, ask):
@@ -148,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
                 settings.storage.retention_days if args.days is None else args.days,
                 settings.storage.question_retention_days,
             )
+        if args.command == "alerts":
+            return alerts_main(settings, args)
         if args.command == "ask":
             if args.batch:
                 try:

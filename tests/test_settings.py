@@ -94,3 +94,14 @@ def test_rasa_workers_are_a_whole_number_and_not_beside_rasa_url():
         Settings.from_env({"RASA_WORKERS": "-1"})
     with pytest.raises(SettingsError, match="set only one"):
         Settings.from_env({"RASA_WORKERS": "2", "RASA_URL": "http://127.0.0.1:5005"})
+
+
+def test_alert_settings_paid_broadcast_opt_in():
+    from bot.settings import AlertSettings, SettingsError
+
+    assert AlertSettings.from_env({}) == AlertSettings(25.0, False, 120.0, 10.0)
+    paid = AlertSettings.from_env({"ALERTS_PAID_BROADCAST": "1"})
+    assert paid.paid_broadcast and paid.rate == 1000.0  # Telegram's paid limit, unless ALERTS_RATE says less
+    assert AlertSettings.from_env({"ALERTS_PAID_BROADCAST": "1", "ALERTS_RATE": "100"}).rate == 100.0
+    with pytest.raises(SettingsError, match="ALERTS_PAID_BROADCAST"):
+        AlertSettings.from_env({"ALERTS_PAID_BROADCAST": "maybe"})

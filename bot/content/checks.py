@@ -46,6 +46,8 @@ def run_checks(content_dir: Path, today: dt.date | None = None) -> CheckResult:
     for by_id in content.topics.values():
         for topic in by_id.values():
             problems = [*problems, *fact_problems(topic, lines), *stale_problems(topic, lines)]
+    for alert in content.alerts.values():  # alerts: the same facts in every translation, like answers
+        problems = [*problems, *fact_problems(alert.as_topic(), lines)]
     if (content_dir / LEAFLET_FILE).is_file():  # optional: only `content export` needs it
         problems = [*problems, *load_spec(content_dir, content)[1]]
     problems.sort(key=lambda p: (p.path, p.line or 0, p.field))

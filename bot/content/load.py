@@ -7,6 +7,7 @@ import hashlib
 import re
 from pathlib import Path
 
+from bot.content.alerts import alert_region_problems, load_alerts, region_alert_fields
 from bot.content.checker import Checker
 from bot.content.languages import load_languages
 from bot.content.model import (
@@ -39,7 +40,7 @@ def fingerprint(content_dir: Path) -> str:
     return h.hexdigest()
 
 
-def _load_region(ck: Checker, doc: YamlDoc, region: str, langs: list[str]) -> Region | None:
+def _load_region(ck: Checker, doc: YamlDoc, region: str, langs: list[str], topic_ids: list[str]) -> Region | None:
     d = doc.data
     if not isinstance(d, dict) or d.get("region") != region:
         ck.add(doc, ("region",), f"region.yml must start with 'region: {region}'.", f"Write region: {region}.")
@@ -69,7 +70,7 @@ def _load_region(ck: Checker, doc: YamlDoc, region: str, langs: list[str]) -> Re
     if not isinstance(emergency, str):
         ck.add(doc, ("emergency",), "The emergency number must be text in quotes.", 'Write emergency: "112".')
         emergency = str(emergency)
-    return Region(region, name, emergency, tuple(hotlines))
+    return Region(region, name, emergency, tuple(hotlines), **region_alert_fields(ck, doc, d, topic_ids))
 
 
 def load_content(content_dir: Path, today: dt.date | None = None) -> Content:
@@ -113,7 +114,7 @@ def check_content(content_dir: Path, today: dt.date | None = None) -> tuple[Cont
                 )
             )
         else:
-            reg = _load_region(ck, region_doc, region, langs)
+            reg = _load_region(ck, region_doc, region, langs, topic_ids)
             if reg:
                 regions[region] = reg
         topics[region] = {}
@@ -157,6 +158,8 @@ def check_content(content_dir: Path, today: dt.date | None = None) -> tuple[Cont
                         "warning",
                     )
                 )
+    alerts = load_alerts(ck, content_dir, topic_ids, langs, list(regions))
+    alert_region_problems(ck, alerts, regions)
     ui = load_ui(ck, langs)
     menu = load_menu(ck, topic_ids)
     urgent = load_urgent(ck, topic_ids, langs)
@@ -172,5 +175,6 @@ def check_content(content_dir: Path, today: dt.date | None = None) -> tuple[Cont
         [str(p) for p in ck.problems],
         urgent,
         registry.publishers,
+        alerts,
     )
     return content, ck.problems

@@ -16,6 +16,7 @@ SENSITIVITIES = ("auto", "offer_person")
 MESSAGE_SOFT_LIMIT = 700
 MESSAGE_HARD_LIMIT = 4096
 SOURCE_HASH_LENGTH = 12
+SENDABLE = ("reviewed", "machine_translation")  # alerts: a draft is never pushed to anyone
 
 
 def source_hash(messages: Sequence[str]) -> str:
@@ -78,6 +79,38 @@ class Topic:
 
 
 @dataclass(frozen=True)
+class Alert:
+    """One alert (content/alerts/<id>.yml): its regions, its topic, its text per language, when it may be sent."""
+
+    id: str
+    regions: tuple[str, ...]
+    topic: str
+    sources: tuple[Source, ...]
+    translations: dict[str, Translation]
+    send_after: dt.date | None = None
+    valid_until: dt.date | None = None
+    path: str = ""
+
+    def sendable(self, lang: str) -> Translation | None:
+        """The translation subscribers in lang get: reviewed or machine-translated, never a draft."""
+        tr = self.translations.get(lang)
+        return tr if tr is not None and tr.status in SENDABLE else None
+
+    def expired(self, today: dt.date) -> bool:
+        """True once valid_until has passed: not sent any more."""
+        return self.valid_until is not None and today > self.valid_until
+
+    def due(self, today: dt.date) -> bool:
+        """True from send_after on (at once without it)."""
+        return self.send_after is None or today >= self.send_after
+
+    def as_topic(self) -> Topic:
+        """The alert as a topic, for the checks both share (facts consistent across translations)."""
+        region = self.regions[0] if self.regions else ""
+        return Topic(self.id, region, "auto", (), self.sources, self.translations, self.valid_until, self.path)
+
+
+@dataclass(frozen=True)
 class Hotline:
     """A phone number people can call, with its label per language."""
 
@@ -93,6 +126,9 @@ class Region:
     name: dict[str, str]
     emergency: str
     hotlines: tuple[Hotline, ...]
+    time_zone: str = "UTC"  # IANA name: quiet hours are the region's local time
+    quiet_hours: tuple[str, str] = ("21:00", "08:00")  # no alert is delivered from the first to the second
+    alert_topics: tuple[str, ...] = ()  # the topics people of the region can subscribe to (/alerts)
 
 
 @dataclass(frozen=True)
@@ -118,6 +154,7 @@ class Content:
     warnings: list[str] = field(default_factory=list)
     urgent: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)  # content/urgent.yml
     publishers: dict[str, Publisher] = field(default_factory=dict)  # content/sources.yml, by domain
+    alerts: dict[str, Alert] = field(default_factory=dict)  # content/alerts/<id>.yml, by id
 
     @property
     def language_codes(self) -> list[str]:

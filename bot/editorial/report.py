@@ -18,6 +18,7 @@ from bot.content.load import check_content
 from bot.content.model import GLOBAL, Content, Topic
 from bot.content.yamlfile import DataError
 from bot.editorial.source_quality import recheck_order, source_quality
+from bot.editorial.alert_report import alerts_html, alerts_markdown
 from bot.editorial.status import STATUS_LABELS, STATUSES, RegionMatrix, Row, region_matrices
 
 if TYPE_CHECKING:
@@ -117,6 +118,7 @@ def render_html(
             f'<p class="warning">The content has {errors} error(s): the assistant refuses it until they '
             "are fixed. Run <code>python -m bot content check</code>.</p>"
         )
+    out.append(alerts_html(content, today))  # before the regions: short, and what is about to be sent
     for m in matrices:
         head = "".join(
             f'<th data-lang="{escape(lang)}">{escape(names[lang])}<br><code>{escape(lang)}</code></th>'
@@ -136,7 +138,13 @@ def render_html(
     return "\n".join(out)
 
 
-def render_markdown(matrices: list[RegionMatrix], today: dt.date, errors: int = 0, votes: Votes | None = None) -> str:
+def render_markdown(
+    matrices: list[RegionMatrix],
+    today: dt.date,
+    errors: int = 0,
+    votes: Votes | None = None,
+    content: Content | None = None,
+) -> str:
     """A short summary: status counts per language and region, and the answers that need work."""
     out = [f"# Content report ({today})", ""]
     if errors:
@@ -150,6 +158,7 @@ def render_markdown(matrices: list[RegionMatrix], today: dt.date, errors: int = 
             for (region, topic), v in sorted(votes.items(), key=lambda kv: (kv[1].helpful / kv[1].total, kv[0]))
         ]
         out.append("")
+    out += alerts_markdown(content, today)  # before the regions
     for m in matrices:
         counts = m.counts()
         own = sum(1 for row in m.rows if row.topic is not None and row.topic.region == m.region)
@@ -199,7 +208,7 @@ def write_report(
     output.mkdir(parents=True, exist_ok=True)
     html_path, md_path = output / HTML_NAME, output / MARKDOWN_NAME
     html_path.write_text(render_html(content, matrices, today, errors, votes), encoding="utf-8")
-    md_path.write_text(render_markdown(matrices, today, errors, votes), encoding="utf-8")
+    md_path.write_text(render_markdown(matrices, today, errors, votes, content), encoding="utf-8")
     return html_path, md_path
 
 

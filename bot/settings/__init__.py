@@ -7,6 +7,7 @@ tools read only the section they need (`ContentSettings.from_env()`, `StorageSet
 from bot.settings.defaults import REPO
 from bot.settings.environment import environment, temporary_env
 from bot.settings.sections import (
+    AlertSettings,
     ContentSettings,
     HandoffSettings,
     RasaSettings,
@@ -18,6 +19,7 @@ from bot.settings.values import SettingsError, bot_username
 
 __all__ = [
     "REPO",
+    "AlertSettings",
     "ContentSettings",
     "HandoffSettings",
     "RasaSettings",

@@ -162,6 +162,32 @@ def _rasa_urls(env: Mapping[str, str]) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
+class AlertSettings:
+    """Delivering alerts (docs/alerts.md): pace, Telegram's paid broadcasts, claims, how often to look."""
+
+    rate: float = defaults.ALERTS_RATE
+    paid_broadcast: bool = False  # allow_paid_broadcast: faster broadcasts, paid in Telegram Stars
+    claim_seconds: float = defaults.ALERTS_CLAIM_SECONDS
+    poll_seconds: float = defaults.ALERTS_POLL_SECONDS
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> AlertSettings:
+        """ALERTS_RATE, ALERTS_PAID_BROADCAST (0/1), ALERTS_CLAIM_SECONDS, ALERTS_POLL_SECONDS."""
+        env = _env(env)
+        raw_paid = env.get("ALERTS_PAID_BROADCAST", "").strip().lower()
+        if raw_paid not in ("", "0", "1", "false", "true", "no", "yes"):
+            raise SettingsError(f"ALERTS_PAID_BROADCAST must be 1 or 0, not {raw_paid!r}.")
+        paid = raw_paid in ("1", "true", "yes")
+        rate = seconds(env, "ALERTS_RATE", defaults.ALERTS_PAID_RATE if paid else defaults.ALERTS_RATE)
+        return cls(
+            rate,
+            paid,
+            seconds(env, "ALERTS_CLAIM_SECONDS", defaults.ALERTS_CLAIM_SECONDS),
+            seconds(env, "ALERTS_POLL_SECONDS", defaults.ALERTS_POLL_SECONDS),
+        )
+
+
+@dataclass(frozen=True)
 class Settings:
     """Configuration of one deployment: every section."""
 
@@ -170,6 +196,7 @@ class Settings:
     telegram: TelegramSettings
     handoff: HandoffSettings
     rasa: RasaSettings
+    alerts: AlertSettings = AlertSettings()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -181,4 +208,5 @@ class Settings:
             TelegramSettings.from_env(env),
             HandoffSettings.from_env(env),
             RasaSettings.from_env(env),
+            AlertSettings.from_env(env),
         )

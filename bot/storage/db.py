@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 from bot.privacy.chat_seal import ChatSeal
 from bot.settings import defaults
+from bot.storage.alert_retention import forget_alerts, purge_alerts
 from bot.storage.engine import create_engine
 from bot.storage.engine import sqlite_url as sqlite_url  # re-exported: the default URL
 from bot.storage.models import (
@@ -105,6 +106,10 @@ class Database:
     def close(self) -> None:
         """Close the pooled connections."""
         self.engine.dispose()
+
+    def open_chat(self, sealed: str) -> int | None:
+        """The Telegram chat id in a sealed telegram_chats value (None if it cannot be opened with this key)."""
+        return self._seal.open(sealed)
 
     # --- schema -------------------------------------------------------------
 
@@ -218,7 +223,7 @@ class Database:
 
         def work(conn: Connection) -> int:
             queue_topics_of(conn, CASE_ROWS.c.pseudonym == pseudonym)
-            deleted = 0
+            deleted = forget_alerts(conn, pseudonym)  # subscriptions, pending alerts; sent ones kept as counts
             for table in (TelegramChat.__table__, User.__table__):
                 deleted += conn.execute(sa.delete(table).where(table.c.pseudonym == pseudonym)).rowcount
             if self.has_rasa_events(conn):
@@ -244,11 +249,13 @@ class Database:
             expired_users = sa.select(users.c.pseudonym).where(users.c.last_seen < cutoff)
             # first the staff-chat topics of the cases that go (theirs, or their person's): deleted through Telegram
             queue_topics_of(conn, sa.or_(CASE_ROWS.c.last_seen < cutoff, CASE_ROWS.c.pseudonym.in_(expired_users)))
+            alert_counts = purge_alerts(conn, cutoff)  # before their users go
             counts = {
                 "telegram_chats": conn.execute(
                     sa.delete(chats).where(sa.or_(chats.c.last_seen < cutoff, chats.c.pseudonym.in_(expired_users)))
                 ).rowcount,
                 "users": conn.execute(sa.delete(users).where(users.c.last_seen < cutoff)).rowcount,
+                **alert_counts,
             }
             for table in FEEDBACK_TABLES:  # answer feedback and unanswered questions: by their day
                 until = question_cutoff if table is UnansweredQuestion.__table__ else cutoff

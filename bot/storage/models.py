@@ -159,3 +159,43 @@ class ForumTopicDeletion(Base):
 
     forum_topic_id = sa.Column(sa.BigInteger, primary_key=True, autoincrement=False)
     last_seen = sa.Column(UTCDateTime, nullable=False, index=True)  # when it was queued
+
+
+class AlertSubscription(Base):
+    """A person's wish to hear when a topic's rules change in their region (issue 13): nothing more about them.
+
+    Where to send comes from `telegram_chats` (sealed); deleting the user (forget, retention) deletes it.
+    """
+
+    __tablename__ = "alert_subscriptions"
+
+    pseudonym = sa.Column(sa.String(64), sa.ForeignKey("users.pseudonym", ondelete="CASCADE"), primary_key=True)
+    topic = sa.Column(sa.String(64), primary_key=True)
+    region = sa.Column(sa.String(32), nullable=False, index=True)
+    language = sa.Column(sa.String(8), nullable=False)  # the person's language when they subscribed
+    last_seen = sa.Column(UTCDateTime, nullable=False, index=True)  # when they subscribed
+
+
+class AlertDelivery(Base):
+    """One alert for one subscriber: queued, claimed by a sender, then sent / skipped / blocked.
+
+    One row per (alert, person) makes queueing idempotent; a sender claims rows in the database
+    (state, claim token, time) so replicas never send one twice. After the person is forgotten the
+    row keeps only its counts (pseudonym emptied); retention deletes it by last_seen.
+    """
+
+    __tablename__ = "alert_deliveries"
+    __table_args__ = (sa.UniqueConstraint("alert_id", "pseudonym", name="uq_alert_deliveries_alert_person"),)
+
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    alert_id = sa.Column(sa.String(64), nullable=False, index=True)
+    pseudonym = sa.Column(sa.String(64), nullable=True, index=True)
+    language = sa.Column(sa.String(8), nullable=False)
+    region = sa.Column(sa.String(32), nullable=False)
+    state = sa.Column(sa.String(16), nullable=False, index=True)  # queued / claimed / sent / skipped / blocked
+    reason = sa.Column(sa.String(32), nullable=True)  # why skipped: no_translation, expired, no_chat
+    claim = sa.Column(sa.String(32), nullable=True)  # the claiming sender's token
+    claimed_at = sa.Column(UTCDateTime, nullable=True)
+    not_before = sa.Column(UTCDateTime, nullable=True)  # send_after, or a Telegram RetryAfter
+    attempts = sa.Column(sa.Integer, nullable=False, default=0)
+    last_seen = sa.Column(UTCDateTime, nullable=False, index=True)  # the row's last change

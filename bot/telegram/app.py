@@ -27,7 +27,9 @@ from bot.telegram.core.redis_state import SharedState
 from bot.telegram.core.services import SERVICES_KEY, BotContext, Services
 from bot.telegram.core.serving import BACKGROUND_KEY, check_settings
 from bot.telegram.core.update_order import PerChatUpdateProcessor
+from bot.telegram.features import alerts
 from bot.telegram.features import chat as h
+from bot.telegram.features.alert_delivery import AlertSender
 from bot.telegram.features.feedback import PATTERN as FEEDBACK_PATTERN
 from bot.telegram.features.feedback import on_feedback
 from bot.telegram.features.flood_guard import guard
@@ -77,6 +79,8 @@ def register_handlers(app: Application) -> None:
         ("privacy", h.privacy),
         ("human", h.human),
         ("forget", h.forget),
+        ("alerts", alerts.alerts_command),
+        ("stop", alerts.stop_command),
     ):
         app.add_handler(CommandHandler(name, callback, filters=only_new))
     app.add_handler(MessageHandler(only_new & filters.COMMAND, h.help_command))  # unknown command
@@ -86,6 +90,7 @@ def register_handlers(app: Application) -> None:
     app.add_handler(MessageHandler(only_new & NOT_TEXT, h.on_not_text))
     # 5. Inline keyboard buttons.
     app.add_handler(CallbackQueryHandler(on_feedback, pattern=FEEDBACK_PATTERN))  # 👍 👎 under answers
+    app.add_handler(CallbackQueryHandler(alerts.on_alert_button, pattern=alerts.PATTERN))  # alert toggles, 🔔
     app.add_handler(CallbackQueryHandler(h.on_button))
     app.add_error_handler(h.on_error)
 
@@ -114,7 +119,10 @@ def build_application(settings: Settings, assistant: Assistant, base_url: str | 
     app.bot_data[SERVICES_KEY] = Services(settings, assistant, once=shared.once if shared else None)
     app.bot_data[FLOOD_KEY], app.bot_data[STAFF_FLOOD_KEY] = flood, staff_flood
     handoff = app.bot_data[HANDOFF_KEY] = Handoff.from_settings(settings, app.bot_data[SERVICES_KEY])
+    services = app.bot_data[SERVICES_KEY]
+    background = [lambda bot: AlertSender(services, bot, settings.alerts).run()]  # the queue of alerts
     if handoff is not None:  # staff-chat topics of forgotten and expired cases, deleted while serving
-        app.bot_data[BACKGROUND_KEY] = [lambda bot: keep_deleting(handoff, bot)]
+        background.append(lambda bot: keep_deleting(handoff, bot))
+    app.bot_data[BACKGROUND_KEY] = background
     register_handlers(app)
     return app

@@ -112,6 +112,12 @@ class FakeBotApi:
         self._chats: dict[int, dict[str, Any]] = {}
         self._failures: dict[str, list[dict[str, Any]]] = {}
         self._changed = asyncio.Condition()
+        self.blocked: set[int] = set()  # chats whose person blocked the bot: sendMessage gets a 403
+        self.flood_limit: int | None = None  # sendMessage calls a second before a 429 (Telegram's is ~30)
+        self._recent_sends: list[float] = []
+        self.hold_after: int | None = None  # after this many delivered messages, hold further sendMessage calls
+        self.held = 0  # sendMessage calls being held now
+        self._release = asyncio.Event()
         self._tasks: set[asyncio.Task[None]] = set()
         self._runner: web.AppRunner | None = None
 
@@ -184,6 +190,53 @@ class FakeBotApi:
     def fail_next(self, method: str, error: dict[str, Any]) -> None:
         """Answer the next call of method with this error body (e.g. a 429 with retry_after)."""
         self._failures.setdefault(method.lower(), []).append(error)
+
+    def stop_holding(self) -> None:
+        """Hold no further sendMessage calls; those held stay unanswered and undelivered (their sender died)."""
+        self.hold_after = None
+
+    def release_held(self) -> None:
+        """Let held sendMessage calls through (those whose sender has gone are dropped, never delivered)."""
+        self.hold_after = None
+        self._release.set()
+
+    def delivered(self, chat_id: int | None = None) -> list[Call]:
+        """The sendMessage calls that delivered a message (to chat_id, or to anyone)."""
+        return [
+            c
+            for c in self.calls
+            if c.method == "sendmessage" and c.result and (chat_id is None or c.params["chat_id"] == chat_id)
+        ]
+
+    def _limited(self, method: str, params: dict[str, Any]) -> dict[str, Any] | None:
+        """Telegram's answer when the chat blocked the bot (403) or the bot sends too fast (429), else None."""
+        if method != "sendmessage":
+            return None
+        if params.get("chat_id") in self.blocked:
+            return {"error_code": 403, "description": "Forbidden: bot was blocked by the user"}
+        if self.flood_limit is not None:
+            now = time.monotonic()
+            self._recent_sends = [t for t in self._recent_sends if now - t < 1.0]
+            if len(self._recent_sends) >= self.flood_limit:
+                return {
+                    "error_code": 429,
+                    "description": "Too Many Requests: retry after 1",
+                    "parameters": {"retry_after": 1},
+                }
+            self._recent_sends.append(now)
+        return None
+
+    async def _hold(self, request: web.Request) -> bool:
+        """Hold a sendMessage past hold_after until released; False if its sender went away meanwhile."""
+        if self.hold_after is None or len(self.delivered()) < self.hold_after:
+            return True
+        self.held += 1
+        await self._notify()
+        try:
+            await self._release.wait()
+        finally:
+            self.held -= 1
+        return not (request.transport is None or request.transport.is_closing())
 
     # ---- waiting on what the bot did ----------------------------------------------------------
 
@@ -259,6 +312,11 @@ class FakeBotApi:
             return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
         method = request.match_info["method"].lower()
         call = Call(method, await self._params(request), at=time.monotonic())
+        if method == "sendmessage" and not await self._hold(request):
+            return web.json_response({"ok": False, "error_code": 499, "description": "client gone"}, status=499)
+        limited = self._limited(method, call.params)
+        if limited is not None:
+            self._failures.setdefault(method, []).insert(0, limited)
         if self._failures.get(method):
             error = self._failures[method].pop(0)
             self.calls.append(call)

@@ -17,6 +17,7 @@ from bot.storage.models import TelegramChat, User, utcnow
 ALICE, BOB = "a" * 64, "b" * 64
 NO_FEEDBACK = {"answer_feedback": 0, "unanswered_questions": 0}  # rows purged from the tables without user ids
 NO_CASES = {"case_messages": 0, "cases": 0, "complaint_drafts": 0}  # bot/handoff, purged by their last change
+NO_ALERTS = {"alert_subscriptions": 0, "alert_deliveries": 0}  # bot/storage/alert_retention.py
 DOWN_URL = "postgresql://postgres@127.0.0.1:1/nothing"  # nothing listens on port 1
 
 
@@ -154,18 +155,18 @@ async def test_purge_removes_expired_rows_and_keeps_fresh_ones(db: Database, db_
     age(db, ALICE, 91)
     age(db, BOB, 89)
 
-    assert await db.purge(90) == {"telegram_chats": 1, "users": 1, **NO_FEEDBACK, **NO_CASES, "events": 4}
+    assert await db.purge(90) == {"telegram_chats": 1, "users": 1, **NO_FEEDBACK, **NO_CASES, **NO_ALERTS, "events": 4}
     assert await db.get_preferences(ALICE) is None and await db.chat_id_for(ALICE) is None
     assert await db.get_preferences(BOB) is not None and await db.chat_id_for(BOB) == 2
     assert count(db, "events", "WHERE sender_id = :s", s=BOB) == 4
-    assert await db.purge() == {"telegram_chats": 0, "users": 0, **NO_FEEDBACK, **NO_CASES, "events": 0}
-    assert await db.purge(30) == {"telegram_chats": 1, "users": 1, **NO_FEEDBACK, **NO_CASES, "events": 0}
+    assert await db.purge() == {"telegram_chats": 0, "users": 0, **NO_FEEDBACK, **NO_CASES, **NO_ALERTS, "events": 0}
+    assert await db.purge(30) == {"telegram_chats": 1, "users": 1, **NO_FEEDBACK, **NO_CASES, **NO_ALERTS, "events": 0}
 
 
 async def test_purge_without_rasa_tables(db: Database) -> None:
     await db.save_preferences(ALICE, "en", None)
     age(db, ALICE, 100)
-    assert await db.purge() == {"telegram_chats": 0, "users": 1, **NO_FEEDBACK, **NO_CASES}
+    assert await db.purge() == {"telegram_chats": 0, "users": 1, **NO_FEEDBACK, **NO_CASES, **NO_ALERTS}
 
 
 async def test_purge_refuses_a_period_under_a_day(db: Database) -> None:

@@ -9,7 +9,7 @@ import pytest
 from bot.storage.db import Database
 from bot.storage.purge import purge_daily, purge_main
 from tests.helpers.waiting import until
-from tests.storage.test_db import ALICE, BOB, DOWN_URL, NO_CASES, NO_FEEDBACK, age
+from tests.storage.test_db import ALICE, BOB, DOWN_URL, NO_ALERTS, NO_CASES, NO_FEEDBACK, age
 
 
 def test_purge_main_prints_rows_deleted_per_table(
@@ -30,7 +30,7 @@ def test_purge_main_prints_rows_deleted_per_table(
         "table": "rows",
         "telegram_chats": "1",
         "users": "1",
-        **{table: "0" for table in (*NO_FEEDBACK, *NO_CASES)},
+        **{table: "0" for table in (*NO_FEEDBACK, *NO_CASES, *NO_ALERTS)},
     }
     assert asyncio.run(db.get_preferences(BOB)) is not None
 

@@ -50,3 +50,33 @@ async def test_the_pacer_keeps_order_and_forgets_idle_chats():
     await asyncio.gather(*(send(i) for i in range(5)))
     assert order == list(range(5))
     assert not pacer._locks and not pacer._users
+
+
+async def test_an_answer_goes_before_broadcast_sends_waiting_for_the_overall_limit():
+    from bot.telegram.core.pacing import PacedRateLimiter, broadcasting
+
+    limiter = PacedRateLimiter(overall_max_rate=5, overall_time_period=1)  # 5 a second, to see the order
+    order: list[str] = []
+
+    def request(name: str):  # what PTB passes: the coroutine function that makes the HTTP request
+        async def make() -> bool:
+            order.append(name)
+            return True
+
+        return make
+
+    async def alert(i: int) -> None:
+        with broadcasting():
+            await limiter.process_request(request(f"alert{i}"), (), {}, "sendMessage", {"chat_id": 100 + i}, None)
+
+    async def answer() -> None:
+        await limiter.process_request(request("answer"), (), {}, "sendMessage", {"chat_id": 1}, None)
+
+    burst = [asyncio.create_task(alert(i)) for i in range(5)]  # fill the overall limit
+    await asyncio.gather(*burst)
+    later = [asyncio.create_task(alert(i)) for i in range(5, 10)]  # these must wait for capacity...
+    await asyncio.sleep(0)  # (let them start waiting)
+    asked = asyncio.create_task(answer())  # ...and an answer comes meanwhile
+    await asyncio.gather(asked, *later)
+    assert order[5] == "answer", order  # the first room in the limit goes to the person asking
+    assert sorted(order[6:]) == [f"alert{i}" for i in range(5, 10)] and limiter.live == 0

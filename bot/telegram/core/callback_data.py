@@ -20,6 +20,10 @@ ROUTE = "hc:route:"  # + case id + ":" + language code or "supervisor": the tran
 RATE = "hc:rate:"  # + case id + ":" + 1..5: the person's rating after the case closed
 COMPLAINT_CANCEL = "cp:cancel"  # the Cancel button under a complaint's questions
 STAFF_BUTTONS = (CLAIM, CLOSE, TRANSFER, ROUTE)
+ALERT_TOGGLE = "al:t:"  # + topic id: a topic's toggle in the /alerts list
+ALERT_ON = "al:on:"  # + topic id: "Tell me when this changes" under an answer
+ALERT_OFF = "al:off:"  # + topic id: "Stop these alerts" under an alert
+ALERT_BUTTONS = (ALERT_TOGGLE, ALERT_ON, ALERT_OFF)
 
 MAX_CALLBACK_BYTES = 64  # Telegram's limit for callback_data
 _SHORT_PREFIX = "#"

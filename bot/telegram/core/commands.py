@@ -17,7 +17,9 @@ COMMANDS: dict[str, str] = {
     "help": "telegram.command.help",
     "privacy": "telegram.command.privacy",
     "human": "telegram.command.human",
-    "forget": "telegram.command.forget",
+    "alerts": "telegram.command.alerts",
+    "stop": "telegram.command.stop",
+    "forget": "telegram.command.forget",  # last: the one that deletes
 }
 
 

@@ -4,20 +4,36 @@ Telegram allows about one message a second in one chat (and 30 a second overall,
 which AIORateLimiter keeps). The pacing lives in the rate limiter, so every `send*`
 call of the bot is paced, whichever handler makes it. With REDIS_URL the chats' send
 times are shared by replicas (bot/telegram/core/redis_state.py).
+
+Broadcasts (alerts) go behind answers: a send made inside `broadcasting()` waits while any
+other send is waiting for the overall limit, so a person asking now never queues behind an alert
+(and alerts are paced under 30 a second by their sender, leaving answers a margin).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import time
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from typing import Any
 
 from telegram.ext import AIORateLimiter
 
 CHAT_INTERVAL = 1.0  # seconds between two messages to one chat
 _PRUNE_ABOVE = 1000  # chats remembered before idle ones are dropped
+_BROADCAST: contextvars.ContextVar[bool] = contextvars.ContextVar("broadcast", default=False)
+
+
+@contextlib.contextmanager
+def broadcasting() -> Iterator[None]:
+    """Mark the sends made inside (in this task) as a broadcast: they yield to every other send."""
+    token = _BROADCAST.set(True)
+    try:
+        yield
+    finally:
+        _BROADCAST.reset(token)
 
 
 class ChatPacer:
@@ -63,12 +79,53 @@ class ChatPacer:
                 del self._next[chat_id]
 
 
+class _Counted:
+    """An answer's request, counted as waiting from its creation until the overall limiter lets it through."""
+
+    def __init__(self, limiter: PacedRateLimiter, callback: Callable[..., Coroutine[Any, Any, Any]]) -> None:
+        self.limiter, self.callback, self.waiting = limiter, callback, True
+        limiter.live += 1
+        limiter._no_live.clear()
+
+    def done(self) -> None:
+        """Stop counting it (once)."""
+        if self.waiting:
+            self.waiting = False
+            self.limiter._live_done()
+
+    async def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Through the limiter: no longer waiting; make the request."""
+        self.done()
+        return await self.callback(*args, **kwargs)
+
+
 class PacedRateLimiter(AIORateLimiter):
     """PTB's AIORateLimiter (global limit, 429 retries) plus one message per second per chat."""
 
     def __init__(self, pacer: ChatPacer | None = None, **kwargs: Any):
         super().__init__(**kwargs)
         self.pacer = pacer or ChatPacer()
+        self.live = 0  # sends to people (not broadcasts) waiting for the overall limit
+        self._no_live = asyncio.Event()
+        self._no_live.set()
+
+    async def _broadcast_turn(self, paid: bool) -> None:
+        """A broadcast waits until no answer waits for the overall limit and the limit has room at once.
+
+        So a broadcast never queues inside the limiter, where an answer coming later would wait behind it.
+        """
+        limiter = self._apb_limiter if paid else self._base_limiter  # AIORateLimiter's own limiters
+        while True:
+            while self.live:
+                await self._no_live.wait()
+            if limiter is None or limiter.has_capacity():
+                return  # process_request takes the room without waiting: no answer can slip in between
+            await asyncio.sleep(1 / limiter.max_rate)
+
+    def _live_done(self) -> None:
+        self.live -= 1
+        if not self.live:
+            self._no_live.set()
 
     async def process_request(  # noqa: PLR0913 (PTB's signature)
         self,
@@ -84,4 +141,11 @@ class PacedRateLimiter(AIORateLimiter):
         if chat_id is None or not endpoint.startswith("send") or endpoint == "sendChatAction":
             return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
         async with self.pacer.turn(chat_id):
-            return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+            if _BROADCAST.get():
+                await self._broadcast_turn(bool(data.get("allow_paid_broadcast")))
+                return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
+            counted = _Counted(self, callback)
+            try:
+                return await super().process_request(counted, args, kwargs, endpoint, data, rate_limit_args)
+            finally:
+                counted.done()  # never got through: cancelled or failed

@@ -67,12 +67,17 @@ def keyboard(
     return InlineKeyboardMarkup(rows)
 
 
-async def send_html(
-    bot: Bot, chat_id: int, pieces: list[str], markup: InlineKeyboardMarkup | None = None, thread_id: int | None = None
+async def send_html(  # noqa: PLR0913
+    bot: Bot,
+    chat_id: int,
+    pieces: list[str],
+    markup: InlineKeyboardMarkup | None = None,
+    thread_id: int | None = None,
+    paid_broadcast: bool = False,
 ) -> list[Message]:
     """Send HTML pieces (from split_html) in order, markup under the last; thread_id: a forum topic.
 
-    Every text the bot sends goes through here.
+    Every text the bot sends goes through here. paid_broadcast: Telegram's allow_paid_broadcast (alerts).
     """
     sent: list[Message] = []
     for i, piece in enumerate(pieces):
@@ -84,6 +89,7 @@ async def send_html(
                 parse_mode=ParseMode.HTML,
                 link_preview_options=NO_PREVIEW,
                 reply_markup=markup if i == len(pieces) - 1 else None,
+                allow_paid_broadcast=True if paid_broadcast else None,
             )
         )
     return sent

@@ -32,6 +32,7 @@ from bot.telegram.core.callback_data import FORGET_NO, FORGET_YES
 from bot.telegram.core.commands import COMMANDS
 from bot.telegram.core.render import send_reply
 from bot.telegram.core.services import BotContext, telegram_language
+from bot.telegram.features.alerts import subscribe_button
 from bot.telegram.features.feedback import record_turn
 from bot.telegram.handoff.escalation import escalate_turn
 from bot.telegram.handoff.service import handoff_of
@@ -69,7 +70,9 @@ async def _ask(context: BotContext, text: str, current: str | None, trusted: boo
     if await escalate_turn(svc, handoff, context.bot, chat_id, person, text, turn):
         return
     feedback_row = await record_turn(context, text, turn)  # keeps unanswered questions; 👍 👎 row
-    await send_reply(context.bot, chat_id, turn.reply, svc.payloads, feedback_row)
+    follow = await subscribe_button(svc, person, turn.topic, turn.language)  # "Tell me when this changes"
+    reply = Reply(turn.reply.messages, [*turn.reply.buttons, follow]) if follow else turn.reply
+    await send_reply(context.bot, chat_id, reply, svc.payloads, feedback_row)
 
 
 async def _after_forget(context: BotContext, turn: Turn, person: str, topics: list[int]) -> Reply:
