@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 from bot.content.load import check_content
 from bot.content.model import GLOBAL, Content, Topic
 from bot.content.yamlfile import DataError
-from bot.editorial.source_quality import recheck_order, source_quality
 from bot.editorial.alert_report import alerts_html, alerts_markdown
+from bot.editorial.source_quality import recheck_order, source_quality
 from bot.editorial.status import STATUS_LABELS, STATUSES, RegionMatrix, Row, region_matrices
 
 if TYPE_CHECKING:
