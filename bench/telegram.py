@@ -131,6 +131,7 @@ async def bench_telegram(
         TELEGRAM_API_BASE_URL=api.url,
         VAR_DIR=str(var),
         RASA_WORKERS=str(args.workers),
+        **({"DATABASE_URL": args.database_url} if args.database_url else {}),
     )
     with log.open("wb") as out:
         proc = subprocess.Popen(
@@ -187,6 +188,7 @@ def main() -> None:
     parser.add_argument("--only", choices=["telegram", "rest"], help="run one side only")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", type=int, default=0, help="RASA_WORKERS for the bot (default 0: in-process)")
+    parser.add_argument("--database-url", help="the bot's DATABASE_URL (default: SQLite in a temporary folder)")
     parser.add_argument(
         "--model", type=Path, help="model file (default: bot.rasa.training.model_path(), trained if missing)"
     )
