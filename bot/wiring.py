@@ -42,16 +42,7 @@ async def open_assistant(
     server = None
     url = settings.rasa.action_server_url
     if not url:
-        settings.storage.var_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        server = ActionServer(
-            env={
-                "CONTENT_DIR": str(settings.content.dir),
-                "REGION": settings.content.region,
-                "RETENTION_DAYS": str(settings.storage.retention_days),
-                "QUESTION_RETENTION_DAYS": str(settings.storage.question_retention_days),
-            },
-            log_path=settings.storage.var_dir / "action-server.log",
-        )
+        server = ActionServer.for_settings(settings)
         server.start(wait=False)  # it starts on the other core while Rasa loads here
         url = server.url
     watches: list[asyncio.Task[None]] = []

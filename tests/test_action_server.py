@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import REPO
+from tests.helpers.processes import children
 from tests.helpers.waiting import until
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
@@ -124,9 +125,9 @@ async def test_answers_come_back_by_themselves_after_the_action_server_dies(
         question = "how do I register at the town hall"
         before = await assistant.handle("heal-1", question, "en")
         port = assistant.client.action_url.rsplit(":", 1)[1].split("/")[0]  # this assistant's own server
-        children = [p for p in Path("/proc").iterdir() if p.name.isdigit() and _child_action_server(p, port)]
-        assert len(children) == 1
-        os.kill(int(children[0].name), signal.SIGKILL)
+        servers = children(os.getpid(), b"bot.rasa.action_server", port.encode())
+        assert len(servers) == 1
+        os.kill(servers[0], signal.SIGKILL)
         during = await assistant.handle("heal-1", question, "en")
         assert during.topic != before.topic  # "temporarily unavailable" with the hotlines, never silent
 
@@ -135,16 +136,3 @@ async def test_answers_come_back_by_themselves_after_the_action_server_dies(
             return turn.topic == before.topic  # not the "temporarily unavailable" reply any more
 
         await until(answered, timeout=120, every=0.5)
-
-
-def _child_action_server(proc: Path, port: str) -> bool:
-    """Whether /proc/<pid> is an action server on port started by this process."""
-    import os
-
-    try:
-        ppid = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
-        cmdline = (proc / "cmdline").read_bytes()
-    except OSError:
-        return False
-    args = cmdline.split(b"\0")
-    return ppid == os.getpid() and b"bot.rasa.action_server" in args and port.encode() in args

@@ -23,6 +23,7 @@ from bot.deploy.nginx import nginx_binary
 from bot.rasa.child import free_port
 from bot.settings import REPO
 from tests.helpers.fake_bot_api import FakeBotApi, user
+from tests.helpers.processes import children
 from tests.helpers.telegram import buttons
 from tests.helpers.waiting import until
 
@@ -37,22 +38,6 @@ QUESTION = "how do I register at the town hall"
 TOPIC = "registration.municipal"
 TELEGRAM_TRIES = 5  # a 5xx (the replica died while reading it) is retried, as Telegram does
 START_TIMEOUT = 300.0  # two workers load the model at once, on a machine that may be busy
-
-
-def _children(parent: int, marker: bytes) -> list[int]:
-    """Pids of parent's children whose command line holds marker."""
-    found = []
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            ppid = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            args = (proc / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if ppid == parent and marker in args:
-            found.append(int(proc.name))
-    return sorted(found)
 
 
 @pytest.fixture
@@ -142,8 +127,8 @@ async def test_the_cluster_answers_through_nginx_and_heals(
 
     try:
         await until(up, timeout=START_TIMEOUT, every=0.5)
-        replicas = _children(cluster.pid, b"run")
-        workers = _children(cluster.pid, b"bot.rasa.worker")
+        replicas = children(cluster.pid, b"run")
+        workers = children(cluster.pid, b"bot.rasa.worker")
         assert len(replicas) == 2 and len(workers) == 2, (replicas, workers)
         assert bot_api.called("setWebhook")[0].params["url"] == hook
 
@@ -151,11 +136,11 @@ async def test_the_cluster_answers_through_nginx_and_heals(
 
         os.kill(replicas[0], signal.SIGKILL)  # between rounds: no update in its hands
         await _round(bot_api, hook, range(5011, 5021))  # nginx sends them all to the other replica
-        await until(lambda: len(_children(cluster.pid, b"run")) == 2, timeout=120, every=0.5)  # restarted
+        await until(lambda: len(children(cluster.pid, b"run")) == 2, timeout=120, every=0.5)  # restarted
 
         os.kill(workers[0], signal.SIGKILL)
         await _round(bot_api, hook, range(5021, 5031))  # the other worker takes its conversations
-        await until(lambda: len(_children(cluster.pid, b"bot.rasa.worker")) == 2, timeout=120, every=0.5)
+        await until(lambda: len(children(cluster.pid, b"bot.rasa.worker")) == 2, timeout=120, every=0.5)
         await _round(bot_api, hook, range(5001, 5011))  # the first people again, every part up
     finally:
         cluster.send_signal(signal.SIGTERM)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.processes import children
 from tests.helpers.waiting import until
 
 pytestmark = [
@@ -22,17 +23,8 @@ QUESTION = "how do I register at the town hall"
 
 def _worker_pid(port: int) -> int | None:
     """The pid of this process's Rasa worker listening on port, if any."""
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            ppid = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            args = (proc / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if ppid == os.getpid() and b"bot.rasa.worker" in args and str(port).encode() in args:
-            return int(proc.name)
-    return None
+    found = children(os.getpid(), b"bot.rasa.worker", str(port).encode())
+    return found[0] if found else None
 
 
 def _answers(url: str) -> bool:

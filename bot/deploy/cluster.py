@@ -74,10 +74,7 @@ class Cluster:
     def __init__(self, settings: Settings, model: Path, replicas: int, workers: int, port: int):
         var = settings.storage.var_dir
         var.mkdir(mode=0o700, parents=True, exist_ok=True)
-        self.actions = ActionServer(
-            env={"CONTENT_DIR": str(settings.content.dir), "REGION": settings.content.region},
-            log_path=var / "action-server.log",
-        )
+        self.actions = ActionServer.for_settings(settings)
         self.workers = RasaWorkers(workers, model, self.actions.url, var, settings.storage.database_url)
         shared = {
             "RASA_URL": ",".join(self.workers.urls),

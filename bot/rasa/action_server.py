@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from bot.rasa.child import LOOPBACK, ChildServer, die_with_parent, free_port
+from bot.settings import Settings
 
 __all__ = ["ActionServer", "free_port"]
 
@@ -34,6 +35,18 @@ class ActionServer(ChildServer):
             {"SANIC_HOST": LOOPBACK, **(env or {})}, log_path, start_timeout
         )  # rasa-sdk's default: 0.0.0.0
         self.url = f"http://{LOOPBACK}:{self.port}/webhook"
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> ActionServer:
+        """The action server of this deployment: its content, region and retention, its log in VAR_DIR."""
+        settings.storage.var_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        env = {
+            "CONTENT_DIR": str(settings.content.dir),
+            "REGION": settings.content.region,
+            "RETENTION_DAYS": str(settings.storage.retention_days),
+            "QUESTION_RETENTION_DAYS": str(settings.storage.question_retention_days),
+        }
+        return cls(env=env, log_path=settings.storage.var_dir / "action-server.log")
 
     def command(self) -> list[str]:
         return [sys.executable, "-m", "bot.rasa.action_server", "--actions", "actions", "--port", str(self.port)]

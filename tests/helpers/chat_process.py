@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from bot.settings import REPO
+from tests.helpers.processes import children
 
 _PROMPT = re.compile(r"\n[^\n]+> $")  # "\nYou> ", "\nTú> ", …: the chat waits for the next line
 
@@ -40,16 +41,7 @@ class ChatProcess:
 
     def children(self) -> list[int]:
         """Process ids whose parent is the chat (the action server it started)."""
-        found = []
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    stat = (entry / "stat").read_text()
-                except OSError:
-                    continue
-                if int(stat.rsplit(")", 1)[1].split()[1]) == self.proc.pid:
-                    found.append(int(entry.name))
-        return found
+        return children(self.proc.pid)
 
     def quit(self, timeout: float = 60) -> int:
         """Type /quit; the chat's exit code."""
