@@ -99,12 +99,14 @@ def assistant_server_pid(assistant: object) -> int | None:
 def _training_time() -> float:
     from rasa.model_training import train
 
-    with tempfile.TemporaryDirectory() as out:
+    from bot.rasa.training import training_files
+
+    with tempfile.TemporaryDirectory() as out, training_files() as files:
         t0 = time.perf_counter()
         train(
             domain=str(REPO / "domain.yml"),
             config=str(REPO / "config.yml"),
-            training_files=[str(REPO / "data"), str(REPO / "nlu_data")],
+            training_files=files,
             output=out,
             force_training=True,
         )

@@ -12,6 +12,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 
 from bot.content.load import load_content
 from bot.content.yamlfile import DataError
+from bot.nlu.content_examples import content_examples
 from bot.nlu.held_out import read_test_set
 from bot.nlu.normalize import normalize
 from bot.nlu.real_questions import read_all, score, table
@@ -39,7 +40,10 @@ def known_ids() -> list[str]:
 
 
 def training_examples() -> list[str]:
-    return [text for path in sorted((REPO / "nlu_data").rglob("*.yml")) for text, _ in read_test_set(path)]
+    """nlu_data/ and the examples made from the content at training time."""
+    examples = [text for path in sorted((REPO / "nlu_data").rglob("*.yml")) for text, _ in read_test_set(path)]
+    made = content_examples(load_content(REPO / "content"))
+    return examples + [text for texts in made.values() for text in texts]
 
 
 def test_every_language_has_its_real_questions_with_sources():

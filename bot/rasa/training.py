@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from bot.content.load import load_content
 from bot.content.yamlfile import DataError, Problem, parse_yaml, read_yaml
+from bot.nlu.content_examples import content_examples, write_examples
 from bot.settings import REPO, temporary_env
 
 MIN_EXAMPLES = 12
@@ -102,8 +106,12 @@ def check_nlu(repo: Path = REPO, content_dir: Path | None = None) -> list[Proble
     return problems
 
 
-def inputs_hash(repo: Path = REPO) -> str:
-    """A hash of everything the model is trained from (not the content texts), and of the packages that train it."""
+def inputs_hash(repo: Path = REPO, content_dir: Path | None = None) -> str:
+    """A hash of everything the model is trained from, and of the packages that train it.
+
+    Of the content only the examples made from it count (bot/nlu/content_examples.py): a new source or
+    button does not retrain the model, a changed sentence does.
+    """
     from importlib.metadata import PackageNotFoundError, version
 
     h = hashlib.sha256()
@@ -120,12 +128,23 @@ def inputs_hash(repo: Path = REPO) -> str:
             data = parse_yaml(f.read_text(encoding="utf-8")) if f.suffix == ".yml" else f.read_text()
             h.update(str(f.relative_to(repo)).encode() + b"\0")
             h.update(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode() + b"\0")
+    examples = content_examples(load_content(content_dir or repo / "content"))
+    h.update(json.dumps(examples, sort_keys=True, ensure_ascii=False).encode())
     return h.hexdigest()[:16]
 
 
-def model_path(repo: Path = REPO) -> Path:
+def model_path(repo: Path = REPO, content_dir: Path | None = None) -> Path:
     """Where the model for the current training data is (or will be)."""
-    return repo / "models" / f"assistant-{inputs_hash(repo)}.tar.gz"
+    return repo / "models" / f"assistant-{inputs_hash(repo, content_dir)}.tar.gz"
+
+
+@contextlib.contextmanager
+def training_files(repo: Path = REPO, content_dir: Path | None = None) -> Iterator[list[str]]:
+    """What `rasa train` reads: stories and rules, nlu_data/, and the examples made from the content."""
+    with tempfile.TemporaryDirectory(prefix="content-examples-") as tmp:
+        content = load_content(content_dir or repo / "content")
+        made = write_examples(content_examples(content), Path(tmp) / "content_examples.yml")
+        yield [str(repo / "data"), str(repo / "nlu_data"), str(made)]
 
 
 def train(repo: Path = REPO, force: bool = False, content_dir: Path | None = None) -> Path:
@@ -135,7 +154,7 @@ def train(repo: Path = REPO, force: bool = False, content_dir: Path | None = Non
         print(p, file=sys.stderr)
     if any(p.severity == "error" for p in problems):
         raise DataError([p for p in problems if p.severity == "error"])
-    target = model_path(repo)
+    target = model_path(repo, content_dir)
     if target.exists() and not force:
         print(f"Model is up to date: {target.relative_to(repo)}", file=sys.stderr)
         return target
@@ -150,11 +169,12 @@ def train(repo: Path = REPO, force: bool = False, content_dir: Path | None = Non
     progress.setLevel(logging.INFO)
     progress.propagate = False
 
-    with temporary_env("LOG_LEVEL", "INFO"):  # Rasa shows its progress bars only from INFO on
+    # Rasa shows its progress bars only from INFO on.
+    with temporary_env("LOG_LEVEL", "INFO"), training_files(repo, content_dir) as files:
         result = rasa_train(
             domain=str(repo / "domain.yml"),
             config=str(repo / "config.yml"),
-            training_files=[str(repo / "data"), str(repo / "nlu_data")],
+            training_files=files,
             output=str(target.parent),
             fixed_model_name=target.name[: -len(".tar.gz")],
             force_training=True,
