@@ -174,3 +174,39 @@ def test_an_unknown_kind_on_a_source_or_a_publisher_is_an_error(content_dir: Pat
     errors = _problems(content_dir, "error")
     assert any(f"{TOPIC}:" in p and "[sources.0.kind]: Unknown kind 'government'" in p for p in errors), errors
     assert any("sources.yml:" in p and "Unknown kind 'press' for thaitimes.com" in p for p in errors), errors
+
+
+ALERT = "alerts/th-2027-02-permit-renewal-deadline.yml"
+
+
+def test_an_alert_citing_a_deny_listed_host_is_an_error_naming_file_line_and_field(content_dir: Path):
+    path = content_dir / ALERT
+    edit(path, "sources:\n", "sources:\n  - url: https://es.yumpu.com/document/view/1/x\n    checked: '2026-11'\n")
+    errors = _problems(content_dir, "error")
+    line = line_of(path, "yumpu.com")
+    assert any(f"{ALERT}:{line} [sources.0.url]" in p and "yumpu.com is on the deny list" in p for p in errors), errors
+
+
+def test_an_alert_source_nobody_publishes_is_an_error(content_dir: Path):
+    edit(
+        content_dir / ALERT, "sources:\n", "sources:\n  - url: https://unknown-site.example/a\n    checked: '2026-11'\n"
+    )
+    errors = _problems(content_dir, "error")
+    assert any(
+        f"{ALERT}:" in p and "Nobody in content/sources.yml publishes https://unknown-site.example/a" in p
+        for p in errors
+    ), errors
+
+
+def test_an_alert_with_only_news_gets_a_warning_and_its_sources_their_kinds(content_dir: Path):
+    _set_sources(
+        content_dir / ALERT, 'sources:\n  - url: https://nationthailand.com/news/policy/1\n    checked: "2026-11"\n'
+    )
+    result = run_checks(content_dir, TODAY)
+    assert not result.errors
+    assert any(
+        p.path.endswith(ALERT) and p.field == "sources" and "No official, UN or established NGO source" in p.message
+        for p in result.warnings
+    ), result.warnings
+    alert = load_content(content_dir, TODAY).alerts["th-2027-02-permit-renewal-deadline"]
+    assert [(s.kind, s.publisher) for s in alert.sources] == [("news", "nationthailand.com")]

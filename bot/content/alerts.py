@@ -13,38 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from bot.content.checker import Checker
-from bot.content.model import SOURCE_LANGUAGE, Alert, Region, Source, Translation
-from bot.content.topic_file import _as_date, _date_text, _is_month_or_date, _load_translation
+from bot.content.model import SOURCE_LANGUAGE, Alert, Region, Translation
+from bot.content.sources import Registry
+from bot.content.topic_file import _as_date, _load_translation, load_sources
 from bot.content.yamlfile import Problem, YamlDoc
 
 ALERTS_DIR = "alerts"
 _ALERT_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
-
-
-def _sources(ck: Checker, doc: YamlDoc, raw: Any) -> tuple[Source, ...]:
-    if not isinstance(raw, list) or not raw:
-        ck.add(
-            doc, ("sources",), "Every alert needs at least one source.", 'Add sources: with url and checked: "YYYY-MM".'
-        )
-        return ()
-    found = []
-    for i, s in enumerate(raw):
-        if not isinstance(s, dict) or not str(s.get("url", "")).startswith(("http://", "https://")):
-            ck.add(
-                doc,
-                ("sources", i),
-                "A source needs a url starting with http:// or https://.",
-                "Write - url: https://...",
-            )
-            continue
-        if not _is_month_or_date(s.get("checked")):
-            ck.add(
-                doc, ("sources", i, "checked"), "The source has no date when it was checked.", 'Add checked: "YYYY-MM".'
-            )
-        if s.get("date") is not None and not _is_month_or_date(s.get("date")):
-            ck.add(doc, ("sources", i, "date"), "The page date is not a date.", 'Write YYYY-MM-DD or "YYYY-MM".')
-        found.append(Source(str(s["url"]), _date_text(s.get("checked")), _date_text(s.get("date"))))
-    return tuple(found)
 
 
 def _date(ck: Checker, doc: YamlDoc, d: dict[str, Any], key: str) -> dt.date | None:
@@ -67,8 +42,18 @@ def _regions(ck: Checker, doc: YamlDoc, raw: Any, known: list[str]) -> tuple[str
     return tuple(r for r in regions if r in known)
 
 
-def load_alert(ck: Checker, doc: YamlDoc, topic_ids: list[str], langs: list[str], regions: list[str]) -> Alert | None:
-    """The alert of one file (None if it cannot be used); every problem goes to ck."""
+def load_alert(
+    ck: Checker,
+    doc: YamlDoc,
+    topic_ids: list[str],
+    langs: list[str],
+    regions: list[str],
+    registry: Registry | None = None,
+) -> Alert | None:
+    """The alert of one file (None if it cannot be used); every problem goes to ck.
+
+    registry: content/sources.yml; its sources are checked as an answer's are (publisher, kind, deny list).
+    """
     d = doc.data
     if not isinstance(d, dict) or d.get("alert") != doc.path.stem or not _ALERT_ID.match(doc.path.stem):
         ck.add(
@@ -82,7 +67,7 @@ def load_alert(ck: Checker, doc: YamlDoc, topic_ids: list[str], langs: list[str]
         ck.add(doc, ("topic",), f"{d.get('topic')!r} is not a topic id.", "Use an id of content/topics.yml.")
         return None
     alert_regions = _regions(ck, doc, d.get("regions"), regions)
-    sources = _sources(ck, doc, d.get("sources"))
+    sources = tuple(load_sources(ck, doc, registry, "alert"))
     send_after, valid_until = _date(ck, doc, d, "send_after"), _date(ck, doc, d, "valid_until")
     if send_after and valid_until and valid_until < send_after:
         ck.add(doc, ("valid_until",), "valid_until is before send_after.", "Correct one of the dates.")
@@ -107,13 +92,18 @@ def load_alert(ck: Checker, doc: YamlDoc, topic_ids: list[str], langs: list[str]
 
 
 def load_alerts(
-    ck: Checker, content_dir: Path, topic_ids: list[str], langs: list[str], regions: list[str]
+    ck: Checker,
+    content_dir: Path,
+    topic_ids: list[str],
+    langs: list[str],
+    regions: list[str],
+    registry: Registry | None = None,
 ) -> dict[str, Alert]:
     """Every usable alert under content/alerts/, by id (an empty folder or none: no alerts)."""
     alerts: dict[str, Alert] = {}
     for path in sorted((content_dir / ALERTS_DIR).glob("*.yml")):
         doc = ck.read(path)
-        alert = load_alert(ck, doc, topic_ids, langs, regions) if doc else None
+        alert = load_alert(ck, doc, topic_ids, langs, regions, registry) if doc else None
         if alert is not None:
             alerts[alert.id] = alert
     return alerts

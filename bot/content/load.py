@@ -158,7 +158,7 @@ def check_content(content_dir: Path, today: dt.date | None = None) -> tuple[Cont
                         "warning",
                     )
                 )
-    alerts = load_alerts(ck, content_dir, topic_ids, langs, list(regions))
+    alerts = load_alerts(ck, content_dir, topic_ids, langs, list(regions), registry)
     alert_region_problems(ck, alerts, regions)
     ui = load_ui(ck, langs)
     menu = load_menu(ck, topic_ids)

@@ -86,7 +86,7 @@ def load_topic(
         valid_until = _as_date(d["valid_until"])
         if valid_until is None:
             ck.add(doc, ("valid_until",), "valid_until is not a date.", "Write it as YYYY-MM-DD.")
-    sources = _load_sources(ck, doc, registry)
+    sources = load_sources(ck, doc, registry)
     translations: dict[str, Translation] = {}
     raw_tr = d.get("translations")
     if not isinstance(raw_tr, dict):
@@ -115,14 +115,19 @@ def load_topic(
     return Topic(tid, region, sensitivity, tuple(related), tuple(sources), translations, valid_until, ck.rel(doc.path))
 
 
-def _load_sources(ck: Checker, doc: YamlDoc, registry: Registry | None) -> list[Source]:
+def load_sources(ck: Checker, doc: YamlDoc, registry: Registry | None, what: str = "answer") -> list[Source]:
+    """The sources: of a topic or alert file (what: "answer" or "alert"), each with its publisher and kind.
+
+    The same rules for both: a url and a checked date, no deny-listed site, every site's publisher
+    in content/sources.yml, and a warning when no source is official, un or ngo.
+    """
     sources = []
     raw_sources = doc.data.get("sources")
     if not isinstance(raw_sources, list) or not raw_sources:
         ck.add(
             doc,
             ("sources",),
-            "Every answer needs at least one source.",
+            f"Every {what} needs at least one source.",
             'Add sources: with the url and the month you checked it (checked: "2026-11").',
         )
         raw_sources = []
@@ -152,7 +157,7 @@ def _load_sources(ck: Checker, doc: YamlDoc, registry: Registry | None) -> list[
         ck.add(
             doc,
             ("sources",),
-            "No official, UN or established NGO source: people cannot tell who stands behind this answer.",
+            f"No official, UN or established NGO source: people cannot tell who stands behind this {what}.",
             "Add the page of the body that owns the rule (kind official, un or ngo in content/sources.yml), "
             "or take out what only news or other sites say.",
             "warning",
