@@ -17,7 +17,7 @@ from tests.helpers.telegram import Person, buttons
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 NOT_UNDERSTOOD = (
-    "i have a question about something",  # the model: nlu_fallback (no topic above 0.2)
+    "i want to know something",  # the model: nlu_fallback (no topic sure enough: config.yml thresholds)
     "who won the football match yesterday",
 )  # the model: out_of_scope
 
