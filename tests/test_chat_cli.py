@@ -59,7 +59,7 @@ def test_a_conversation_in_the_terminal(chat):
     assert all(lang.name in said for lang in content.languages)
 
     # not understood: numbered suggestions, and a number picks one
-    for vague in ("xqzv blorp", "asdkj qwpoe zxcmn", "bla bla", "what about the thing"):
+    for vague in ("i want to know something", "qwpoe", "xqzv blorp", "asdkj qwpoe zxcmn", "bla bla"):
         said = process.say(vague)
         if content.text("en", "fallback.did_you_mean") in said:
             break

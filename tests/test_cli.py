@@ -29,7 +29,7 @@ def _bot(
 
 
 def test_ask_batch_prints_one_json_object_per_line_in_order(model_path: Path, tmp_path: Path):
-    vague = ["xqzv blorp", "asdkj qwpoe zxcmn", "bla bla", "what about the thing"]
+    vague = ["i want to know something", "qwpoe", "xqzv blorp", "asdkj qwpoe zxcmn", "bla bla"]
     questions = [
         "¿Puedo empadronarme sin contrato de alquiler?",
         "",

@@ -18,7 +18,13 @@ from tests.helpers.telegram import Person, buttons
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 # Said to the bot; each is tried until one ends in "did you mean" (the model decides).
-VAGUE = ["i have a question, Ahmed, 612345678", "bla bla, Ahmed, X1234567L", "hmm 612345678 ana.lopez@mail.com"]
+VAGUE = [
+    "i have a question, Ahmed, 612345678",
+    "bla bla, Ahmed, X1234567L",
+    "hmm 612345678 ana.lopez@mail.com",
+    "X1234567L",
+    "ana.lopez@mail.com",
+]
 PLACEHOLDERS = {"Ahmed": "<name>", "612345678": "<number>", "X1234567L": "<doc>", "ana.lopez@mail.com": "<email>"}
 
 
