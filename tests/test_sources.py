@@ -110,16 +110,21 @@ def test_a_publisher_name_missing_a_language_is_a_warning_and_english_is_shown(c
     assert "Ministry of Labour, Thailand" in reply.messages[-1]
 
 
-def test_an_answer_without_official_un_or_ngo_source_gets_a_warning_and_is_still_served(content_dir: Path):
+def _assert_news_only_warned(content_dir: Path, file: str) -> None:
+    """Give file one news source only: content check warns (no error) that no official, UN or NGO source backs it."""
     _set_sources(
-        content_dir / TOPIC, 'sources:\n  - url: https://nationthailand.com/news/general/1\n    checked: "2026-11"\n'
+        content_dir / file, 'sources:\n  - url: https://nationthailand.com/news/general/1\n    checked: "2026-11"\n'
     )
     result = run_checks(content_dir, TODAY)
     assert not result.errors
     assert any(
-        p.path.endswith(TOPIC) and p.field == "sources" and "No official, UN or established NGO source" in p.message
+        p.path.endswith(file) and p.field == "sources" and "No official, UN or established NGO source" in p.message
         for p in result.warnings
     ), result.warnings
+
+
+def test_an_answer_without_official_un_or_ngo_source_gets_a_warning_and_is_still_served(content_dir: Path):
+    _assert_news_only_warned(content_dir, TOPIC)
     assert load_content(content_dir, TODAY).topic("th", "work.permit") is not None
 
 
@@ -199,14 +204,6 @@ def test_an_alert_source_nobody_publishes_is_an_error(content_dir: Path):
 
 
 def test_an_alert_with_only_news_gets_a_warning_and_its_sources_their_kinds(content_dir: Path):
-    _set_sources(
-        content_dir / ALERT, 'sources:\n  - url: https://nationthailand.com/news/policy/1\n    checked: "2026-11"\n'
-    )
-    result = run_checks(content_dir, TODAY)
-    assert not result.errors
-    assert any(
-        p.path.endswith(ALERT) and p.field == "sources" and "No official, UN or established NGO source" in p.message
-        for p in result.warnings
-    ), result.warnings
+    _assert_news_only_warned(content_dir, ALERT)
     alert = load_content(content_dir, TODAY).alerts["th-2027-02-permit-renewal-deadline"]
     assert [(s.kind, s.publisher) for s in alert.sources] == [("news", "nationthailand.com")]
