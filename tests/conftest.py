@@ -7,6 +7,7 @@ import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -18,6 +19,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 
 POSTGRES_ENV = "TEST_POSTGRES_URL"
+REDIS_ENV = "TEST_REDIS_URL"
 # A test that uses one of these fixtures (directly or through another fixture) gets the marker:
 # `make test-fast` (pytest -m "not model") runs without a trained model.
 MARKED_BY_FIXTURE = {
@@ -103,3 +105,26 @@ def postgres_url(postgres_admin: sa.engine.Engine) -> Iterator[str]:
     yield url.render_as_string(hide_password=False)
     with postgres_admin.begin() as conn:
         conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+@pytest.fixture
+async def redis_client() -> AsyncIterator[Any]:
+    """A client of the Redis server in TEST_REDIS_URL; skips when unset, fails when unreachable."""
+    from bot.telegram.core.redis_state import connect
+
+    url = os.environ.get(REDIS_ENV)
+    if not url:
+        pytest.skip(f"{REDIS_ENV} is not set: the tests that need Redis are skipped")
+    client = connect(url)
+    try:
+        await client.ping()
+    except Exception as error:  # noqa: BLE001
+        pytest.fail(f"{REDIS_ENV}={url} is set but the server is unreachable: {error}")
+    yield client
+    await client.aclose() if hasattr(client, "aclose") else await client.close()
+
+
+@pytest.fixture
+def redis_server(redis_client: Any) -> str:
+    """The URL of a reachable Redis server (TEST_REDIS_URL), for processes the test starts."""
+    return os.environ[REDIS_ENV]

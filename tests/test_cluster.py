@@ -14,7 +14,6 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 import pytest
@@ -46,28 +45,6 @@ async def bot_api() -> AsyncIterator[FakeBotApi]:
     await api.start()
     yield api
     await api.stop()
-
-
-@pytest.fixture
-def redis_server(redis_client: Any) -> str:
-    return os.environ["TEST_REDIS_URL"]
-
-
-@pytest.fixture
-async def redis_client() -> AsyncIterator[Any]:
-    """The Redis server of TEST_REDIS_URL; skips when unset, fails when unreachable."""
-    from bot.telegram.core.redis_state import connect
-
-    url = os.environ.get("TEST_REDIS_URL")
-    if not url:
-        pytest.skip("TEST_REDIS_URL is not set: the cluster test skipped")
-    client = connect(url)
-    try:
-        await client.ping()
-    except Exception as error:  # noqa: BLE001
-        pytest.fail(f"TEST_REDIS_URL={url} is set but the server is unreachable: {error}")
-    yield client
-    await client.aclose() if hasattr(client, "aclose") else await client.close()
 
 
 async def _round(api: FakeBotApi, hook: str, uids: range) -> None:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator
-from typing import Any
 
 import pytest
 
@@ -16,20 +14,6 @@ from bot.telegram.core.redis_state import ONCE_TTL, RedisFloodGuard, RedisOnce, 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 REDIS_ENV = "TEST_REDIS_URL"
 SECRET = "replica-test-secret-0123456789abcdef"
-
-
-@pytest.fixture
-async def redis_client() -> AsyncIterator[Any]:
-    url = os.environ.get(REDIS_ENV)
-    if not url:
-        pytest.skip(f"{REDIS_ENV} is not set: shared replica state tests skipped")
-    client = connect(url)
-    try:
-        await client.ping()
-    except Exception as error:  # noqa: BLE001
-        pytest.fail(f"{REDIS_ENV}={url} is set but the server is unreachable: {error}")
-    yield client
-    await client.aclose() if hasattr(client, "aclose") else await client.close()
 
 
 @pytest.fixture
