@@ -128,6 +128,18 @@ def test_an_answer_without_official_un_or_ngo_source_gets_a_warning_and_is_still
     assert load_content(content_dir, TODAY).topic("th", "work.permit") is not None
 
 
+def test_a_source_of_kind_other_is_a_warning_naming_its_line_and_the_answer_is_still_served(content_dir: Path):
+    assert not [p for p in _problems(content_dir, "warning") if "kind other" in p]  # the real content cites none
+    path = content_dir / TOPIC
+    _set_sources(path, MIXED)  # the forum is the second source
+    assert not _problems(content_dir, "error")
+    flagged = [p for p in _problems(content_dir, "warning") if "kind other" in p]
+    line = line_of(path, "foros.elasesorlaboral.com")
+    assert len(flagged) == 1 and f"{TOPIC}:{line} [sources.1]" in flagged[0], flagged
+    assert "foros.elasesorlaboral.com" in flagged[0] and "Fix:" in flagged[0]
+    assert load_content(content_dir, TODAY).topic("th", "work.permit") is not None
+
+
 def test_a_kind_written_on_the_source_wins_over_its_publishers(content_dir: Path):
     _set_sources(
         content_dir / TOPIC,

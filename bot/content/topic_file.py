@@ -119,7 +119,8 @@ def load_sources(ck: Checker, doc: YamlDoc, registry: Registry | None, what: str
     """The sources: of a topic or alert file (what: "answer" or "alert"), each with its publisher and kind.
 
     The same rules for both: a url and a checked date, no deny-listed site, every site's publisher
-    in content/sources.yml, and a warning when no source is official, un or ngo.
+    in content/sources.yml, a warning when no source is official, un or ngo, and a warning for each
+    source of kind other.
     """
     sources = []
     raw_sources = doc.data.get("sources")
@@ -153,6 +154,8 @@ def load_sources(ck: Checker, doc: YamlDoc, registry: Registry | None, what: str
         sources.append(
             Source(url, _date_text(s.get("checked")), _date_text(s.get("date")), *_kind(ck, doc, i, s, registry))
         )
+        if registry is not None:
+            _warn_other(ck, doc, i, sources[-1], what)
     if registry is not None and sources and not any(src.kind in TRUSTED_KINDS for src in sources):
         ck.add(
             doc,
@@ -163,6 +166,20 @@ def load_sources(ck: Checker, doc: YamlDoc, registry: Registry | None, what: str
             "warning",
         )
     return sources
+
+
+def _warn_other(ck: Checker, doc: YamlDoc, i: int, src: Source, what: str) -> None:
+    """A warning for a source of kind other: editors see which answers still lean on such sites."""
+    if src.kind == "other":
+        ck.add(
+            doc,
+            ("sources", i),
+            f"{src.url} is kind other (a blog, forum, law firm, commercial site or journal): "
+            f"people cannot rely on it for this {what}.",
+            "Cite the page of the body that owns the fact instead, or take out (in every language) "
+            "what only this site says, then remove it (docs/sources.md).",
+            "warning",
+        )
 
 
 def _kind(ck: Checker, doc: YamlDoc, i: int, s: dict[str, Any], registry: Registry | None) -> tuple[str, str]:
