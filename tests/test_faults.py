@@ -226,7 +226,7 @@ async def test_a_postgresql_restart_under_load_loses_no_message_and_answers_none
     unavailable_text: str,
     run_bot: Callable[[str, str], None],
     capsys: pytest.CaptureFixture[str],
-):
+) -> None:
     run_bot(private_postgres.url, private_redis.url)
     await _polling(bot_api)
     chats = Chats(bot_api, unavailable_text)
@@ -270,7 +270,7 @@ async def test_redis_stopped_under_load_loses_no_message_and_answers_none_twice(
     unavailable_text: str,
     run_bot: Callable[[str, str], None],
     capsys: pytest.CaptureFixture[str],
-):
+) -> None:
     run_bot(private_postgres.url, private_redis.url)
     await _polling(bot_api)
     chats = Chats(bot_api, unavailable_text)

@@ -81,14 +81,16 @@ def test_redis_url_gives_rasa_a_redis_lock_store() -> None:
     store.redis.red.close()
 
 
-async def test_while_redis_is_stopped_turns_are_locked_in_memory_then_in_redis_again(private_redis: PrivateRedis):
+async def test_while_redis_is_stopped_turns_are_locked_in_memory_then_in_redis_again(
+    private_redis: PrivateRedis,
+) -> None:
     from bot.rasa.lock_store import redis_lock_store
 
     store = redis_lock_store(private_redis.url)
     conversation = f"test-{uuid.uuid4().hex[:8]}"
-    key = store.redis.key_prefix + conversation  # type: ignore[attr-defined]
+    key = store.redis.key_prefix + conversation
     async with store.lock(conversation):
-        assert store.redis.red.exists(key)  # type: ignore[attr-defined]  # up: the lock is in Redis
+        assert store.redis.red.exists(key)  # up: the lock is in Redis
     private_redis.stop()
     order: list[str] = []
 
@@ -112,5 +114,5 @@ async def test_while_redis_is_stopped_turns_are_locked_in_memory_then_in_redis_a
     assert order == ["first", "second"]
     private_redis.start()
     async with store.lock(conversation):
-        assert store.redis.red.exists(key)  # type: ignore[attr-defined]  # back: in Redis again
-    store.redis.red.close()  # type: ignore[attr-defined]
+        assert store.redis.red.exists(key)  # back: in Redis again
+    store.redis.red.close()
