@@ -27,6 +27,8 @@ MARKED_BY_FIXTURE = {
     "postgres_admin": "postgres",
     "redis_client": "redis",
     "redis_server": "redis",
+    "private_postgres": "postgres",  # tests/helpers/private_servers.py: a server of the test's own
+    "private_redis": "redis",
     "chromium": "browser",
 }
 

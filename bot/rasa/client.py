@@ -137,19 +137,10 @@ class AgentClient:
 
 
 def redis_lock_store(url: str) -> Any:
-    """Rasa's RedisLockStore for a redis:// URL (host, port, database number, password)."""
-    from urllib.parse import urlsplit
+    """Rasa's lock store in Redis for a redis:// URL, still locking while Redis is down (bot/rasa/lock_store.py)."""
+    from bot.rasa.lock_store import redis_lock_store as fail_safe
 
-    from rasa.core.lock_store import RedisLockStore
-
-    parts = urlsplit(url)
-    return RedisLockStore(
-        host=parts.hostname or "localhost",
-        port=parts.port or 6379,
-        db=int(parts.path.lstrip("/") or 0),
-        password=parts.password,
-        use_ssl=parts.scheme == "rediss",
-    )
+    return fail_safe(url)
 
 
 class HttpRasaClient:

@@ -9,7 +9,10 @@ import uuid
 import pytest
 import redis
 
+from tests.helpers.private_servers import PrivateRedis, private_redis
 from tests.helpers.waiting import until
+
+__all__ = ["private_redis"]  # the fixture, used by name below
 
 REDIS_ENV = "TEST_REDIS_URL"
 pytestmark = pytest.mark.redis
@@ -71,8 +74,45 @@ def test_redis_url_gives_rasa_a_redis_lock_store() -> None:
     if not url:
         pytest.skip(f"{REDIS_ENV} is not set: Redis lock store test skipped")
     store = redis_lock_store("redis://:pw@example.org:6390/3")
-    kwargs = store.red.connection_pool.connection_kwargs
+    kwargs = store.redis.red.connection_pool.connection_kwargs
     assert (kwargs["host"], kwargs["port"], kwargs["db"], kwargs["password"]) == ("example.org", 6390, 3, "pw")
     store = redis_lock_store(url)
-    assert store.red.ping()
-    store.red.close()
+    assert store.redis.red.ping()
+    store.redis.red.close()
+
+
+async def test_while_redis_is_stopped_turns_are_locked_in_memory_then_in_redis_again(
+    private_redis: PrivateRedis,
+) -> None:
+    from bot.rasa.lock_store import redis_lock_store
+
+    store = redis_lock_store(private_redis.url)
+    conversation = f"test-{uuid.uuid4().hex[:8]}"
+    key = store.redis.key_prefix + conversation
+    async with store.lock(conversation):
+        assert store.redis.red.exists(key)  # up: the lock is in Redis
+    private_redis.stop()
+    order: list[str] = []
+
+    async def turn(name: str, entered: asyncio.Event, leave: asyncio.Event | None) -> None:
+        async with store.lock(conversation, wait_time_in_seconds=0.01):
+            order.append(name)
+            entered.set()
+            if leave is not None:
+                await leave.wait()
+
+    first_in, second_in, leave = asyncio.Event(), asyncio.Event(), asyncio.Event()
+    first = asyncio.create_task(turn("first", first_in, leave))
+    await first_in.wait()
+    second = asyncio.create_task(turn("second", second_in, None))
+    await until(
+        lambda: store.memory.get_lock(conversation) is not None and store.memory.is_someone_waiting(conversation)
+    )
+    assert order == ["first"]  # down: still one turn of a conversation at a time, in this process
+    leave.set()
+    await asyncio.wait_for(asyncio.gather(first, second), 5)
+    assert order == ["first", "second"]
+    private_redis.start()
+    async with store.lock(conversation):
+        assert store.redis.red.exists(key)  # back: in Redis again
+    store.redis.red.close()
