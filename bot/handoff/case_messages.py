@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
+from sqlalchemy.sql.expression import Update
 
 from bot.handoff.lifecycle import CaseMessage, Direction
 from bot.storage.db import Database
@@ -148,7 +149,7 @@ class MessageStore:
         await self._set(sa.update(MESSAGES).where(ids, MESSAGES.c.direction == Direction.USER.value), delivered=True)
         await self._set(sa.update(MESSAGES).where(ids, MESSAGES.c.recorded.is_(False)), recorded=True)
 
-    async def _set(self, update: sa.Update, **values: object) -> None:
+    async def _set(self, update: Update, **values: object) -> None:
         await self.db.in_transaction(lambda conn: conn.execute(update.values(last_seen=utcnow(), **values)))
 
     async def _messages(self, where: sa.sql.ColumnElement[bool]) -> list[CaseMessage]:
