@@ -116,7 +116,9 @@ async def wait(api: HotlineBotApi, ready: Any, proc: subprocess.Popen[bytes], wh
         await asyncio.sleep(0.2)
 
 
-async def set_up(api: HotlineBotApi, proc: subprocess.Popen[bytes], people: list[int], staff: list[int]) -> None:
+async def set_up(
+    api: HotlineBotApi, proc: subprocess.Popen[bytes], people: list[int], staff: list[int], claim: bool = True
+) -> None:
     """Staff /start in private; people open cases; the cases are claimed round-robin; the group minute passes."""
     for uid in staff:
         api.text(user(uid, "en"), "/start")
@@ -137,12 +139,13 @@ async def set_up(api: HotlineBotApi, proc: subprocess.Popen[bytes], people: list
     await wait(api, cards_in, proc, "the cases opened")
     print(f"hotline: {len(cards)} cases open", file=sys.stderr)
     since = api.mark()
-    for i, (case_id, card) in enumerate(sorted(cards.items())):
+    for i, (case_id, card) in enumerate(sorted(cards.items()) if claim else ()):
         api.press(
             user(staff[i % len(staff)]), api.stored_message(STAFF_CHAT_ID, card["message_id"]), f"{CLAIM}{case_id}"
         )
-    await wait(api, lambda: all(api.sent(uid, since) for uid in people), proc, "the cases were claimed")
-    print("hotline: every case claimed; letting the group's minute pass", file=sys.stderr)
+    if claim:
+        await wait(api, lambda: all(api.sent(uid, since) for uid in people), proc, "the cases were claimed")
+    print(f"hotline: {'every case claimed' if claim else 'left unclaimed'}; the group's minute passes", file=sys.stderr)
     await asyncio.sleep(5)  # the last notes of the claims
     quiet_until = (api.group_sends[-1] if api.group_sends else 0.0) + 61.0
     await asyncio.sleep(max(0.0, quiet_until - time.monotonic()))
@@ -179,7 +182,7 @@ async def bench(args: argparse.Namespace, tmp: Path) -> None:
         )
         try:
             await wait_until(lambda: bool(api.called("getUpdates")), proc, "python -m bot run", log)
-            await set_up(api, proc, people, staff)
+            await set_up(api, proc, people, staff, claim=not args.unclaimed)
             refused_before, group_before = api.limits.refused, len(api.group_sends)
             sent: dict[str, int] = {}  # token → update id
             start = time.monotonic()
@@ -212,7 +215,8 @@ def report(
     lost = len(sent) - len(visible)
     print(
         f"\nhotline, {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {platform.machine()}, "
-        f"{args.cases} cases claimed by {args.staff} staff, one message per person every {args.every:g} s "
+        f"{args.cases} cases {'unclaimed' if args.unclaimed else f'claimed by {args.staff} staff'}, "
+        f"one message per person every {args.every:g} s "
         f"for {args.seconds:g} s ({len(sent)} messages)"
     )
     print(f"  staff see the message (topic or private chat): {stats(visible, lost)}, lost {lost}")
@@ -231,6 +235,7 @@ def main() -> None:
     parser.add_argument("--every", type=float, default=20.0, help="seconds between two messages of one person")
     parser.add_argument("--seconds", type=float, default=120.0, help="how long the people write (default 120)")
     parser.add_argument("--drain", type=float, default=300.0, help="seconds to wait for the last messages")
+    parser.add_argument("--unclaimed", action="store_true", help="leave the cases queued (nobody claims them)")
     parser.add_argument("--serve-bot", action="store_true", help=argparse.SUPPRESS)  # the bot process
     args = parser.parse_args()
     if args.serve_bot:
