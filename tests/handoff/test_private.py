@@ -150,7 +150,8 @@ async def test_forget_deletes_the_private_copies(handoff_bot, forum_api: ForumBo
 
         [question] = await person.say("/forget", count=1)
         since = forum_api.mark()
-        await person.press(question, FORGET_YES, count=1)
+        [done] = await person.press(question, FORGET_YES, count=1)
+        assert done["text"] == text_of(assistant.store.current(), "my", "forget.done")  # all of it: nothing pending
         deleted = [(c.params["chat_id"], c.params["message_id"]) for c in forum_api.called("deleteMessage", since)]
         assert sorted(deleted) == sorted([*mine, (BURMESE_STAFF, reply_id)])  # copies, and their own reply
         assert copies(app) == []

@@ -81,10 +81,10 @@ async def _after_forget(context: BotContext, turn: Turn, person: str, topics: li
     messages = list(turn.reply.messages)
     if not await context.services.assistant.forgotten(person):  # a tracker store that kept it (docs/telegram.md)
         messages = [content.text(lang, "forget.incomplete")]
-    if handoff is not None and (
-        await delete_topics(handoff, context.bot, topics) + await delete_copies(handoff, context.bot)
-    ):  # the staff topics, and the copies in staff private chats
-        messages.append(content.text(lang, "forget.staff_pending"))  # queued: tried again in the background
+    if handoff is not None:  # the staff topics, and the copies in staff private chats
+        topics_left = await delete_topics(handoff, context.bot, topics)
+        if await delete_copies(handoff, context.bot) or topics_left:
+            messages.append(content.text(lang, "forget.staff_pending"))  # queued: tried again in the background
     return Reply(messages, turn.reply.buttons)
 
 
