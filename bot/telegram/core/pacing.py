@@ -22,7 +22,7 @@ import contextlib
 import contextvars
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
 from typing import Any
 
 from telegram.ext import AIORateLimiter
@@ -48,11 +48,16 @@ class ChatPacer:
     """Per-chat turns with plain asyncio: one lock per chat, and when the chat may get its next message."""
 
     def __init__(
-        self, interval: float = CHAT_INTERVAL, clock: Callable[[], float] = time.monotonic, shared: Any = None
+        self,
+        interval: float = CHAT_INTERVAL,
+        clock: Callable[[], float] = time.monotonic,
+        shared: Any = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ):
         """shared: a RedisSlots (bot/telegram/core/redis_state.py) when replicas share the chats' send times."""
         self.interval = interval
         self.clock = clock
+        self.sleep = sleep  # tests move their clock instead
         self.shared = shared
         self._locks: dict[int | str, asyncio.Lock] = {}
         self._users: dict[int | str, int] = {}  # senders holding or waiting for each lock
@@ -74,7 +79,7 @@ class ChatPacer:
                 if is_group(chat_id):
                     delay = self._group_delay(chat_id, max(delay, 0.0))
                 if delay > 0:
-                    await asyncio.sleep(delay)
+                    await self.sleep(delay)
                 yield
         finally:
             self._users[chat_id] -= 1
