@@ -16,10 +16,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
+from bot.handoff.case_messages import MessageStore
 from bot.handoff.lifecycle import (
     Case,
-    CaseMessage,
-    Direction,
     Event,
     InvalidTransition,
     Kind,
@@ -27,14 +26,11 @@ from bot.handoff.lifecycle import (
     next_state,
     queue_order,
 )
-from bot.storage.db import Database
 from bot.storage.models import Case as CaseRow
-from bot.storage.models import CaseMessage as MessageRow
 from bot.storage.models import utcnow
 from bot.storage.topic_deletions import TOPICS
 
 CASES = CaseRow.__table__
-MESSAGES = MessageRow.__table__
 
 
 def _case(row: Row) -> Case:
@@ -55,17 +51,8 @@ def _case(row: Row) -> Case:
     )
 
 
-def _message(row: Row) -> CaseMessage:
-    return CaseMessage(
-        row.id, row.case_id, Direction(row.direction), row.text, bool(row.delivered), row.media_kind, row.media_file_id
-    )
-
-
-class CaseStore:
-    """Cases and their messages in the assistant's database (blocking SQL runs in a worker thread)."""
-
-    def __init__(self, db: Database) -> None:
-        self.db = db
+class CaseStore(MessageStore):
+    """Cases and their messages (MessageStore) in the assistant's database (blocking SQL in a worker thread)."""
 
     async def open(self, pseudonym: str, language: str, region: str, kind: Kind, topic: str | None = None) -> Case:
         """Open a queued case for the person, or give their case that is already open."""
@@ -220,70 +207,5 @@ class CaseStore:
     async def _update(self, case_id: int, **values: object) -> None:
         def work(conn: Connection) -> None:
             conn.execute(sa.update(CASES).where(CASES.c.id == case_id).values(last_seen=utcnow(), **values))
-
-        await self.db.in_transaction(work)
-
-    async def add_message(
-        self,
-        case_id: int,
-        direction: Direction,
-        text: str,
-        media_kind: str | None = None,
-        media_file_id: str | None = None,
-    ) -> CaseMessage:
-        """Store a message, not yet delivered: text, or media (MEDIA_KINDS; Telegram file id; text: caption)."""
-        now = utcnow()
-
-        def work(conn: Connection) -> CaseMessage:
-            key = conn.execute(
-                sa.insert(MESSAGES).values(
-                    case_id=case_id,
-                    direction=direction.value,
-                    text=text,
-                    delivered=False,
-                    created_at=now,
-                    last_seen=now,
-                    media_kind=media_kind,
-                    media_file_id=media_file_id,
-                )
-            ).inserted_primary_key[0]
-            conn.execute(sa.update(CASES).where(CASES.c.id == case_id).values(last_seen=now))
-            return _message(conn.execute(sa.select(MESSAGES).where(MESSAGES.c.id == key)).one())
-
-        return await self.db.in_transaction(work)
-
-    async def undelivered(self, case_id: int, direction: Direction) -> list[CaseMessage]:
-        """The case's messages in one direction still to deliver, oldest first."""
-
-        def work(conn: Connection) -> list[CaseMessage]:
-            rows = conn.execute(
-                sa.select(MESSAGES)
-                .where(
-                    MESSAGES.c.case_id == case_id,
-                    MESSAGES.c.direction == direction.value,
-                    MESSAGES.c.delivered.is_(False),
-                )
-                .order_by(MESSAGES.c.id)
-            )
-            return [_message(r) for r in rows]
-
-        return await self.db.in_transaction(work)
-
-    async def messages(self, case_id: int) -> list[CaseMessage]:
-        """All the case's messages, oldest first."""
-
-        def work(conn: Connection) -> list[CaseMessage]:
-            rows = conn.execute(sa.select(MESSAGES).where(MESSAGES.c.case_id == case_id).order_by(MESSAGES.c.id))
-            return [_message(r) for r in rows]
-
-        return await self.db.in_transaction(work)
-
-    async def delivered(self, message_id: int) -> None:
-        """Mark a message delivered."""
-
-        def work(conn: Connection) -> None:
-            conn.execute(
-                sa.update(MESSAGES).where(MESSAGES.c.id == message_id).values(delivered=True, last_seen=utcnow())
-            )
 
         await self.db.in_transaction(work)

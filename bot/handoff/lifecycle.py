@@ -110,6 +110,13 @@ class CaseMessage:
     delivered: bool
     media_kind: str | None = None  # one of MEDIA_KINDS; None for text
     media_file_id: str | None = None  # Telegram's file id: the file is never downloaded
+    copied: bool | None = None  # for the claimant's private chat too: None no, False still to send, True sent
+    recorded: bool | None = None  # a staff reply written in a private chat: None no, False still to post in the topic
+
+    @property
+    def for_topic(self) -> bool:
+        """Still to post in the case's topic: the person's message, or a private reply for the record."""
+        return (self.direction is Direction.USER and not self.delivered) or self.recorded is False
 
 
 def queue_order(case: Case) -> tuple[bool, datetime, int]:

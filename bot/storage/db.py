@@ -38,6 +38,7 @@ from bot.storage.models import (
     Case,
     CaseMessage,
     ComplaintDraft,
+    StaffPrivate,
     TelegramChat,
     UnansweredQuestion,
     User,
@@ -56,7 +57,8 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Kept without any user id, purged by their own day (bot/storage/feedback.py).
 FEEDBACK_TABLES = (AnswerFeedback.__table__, UnansweredQuestion.__table__)
 # A person's cases and complaint being written also go when they are forgotten (foreign key, ON DELETE CASCADE).
-CASE_TABLES = (CaseMessage.__table__, Case.__table__, ComplaintDraft.__table__)
+# Staff private chats go by their last message (staff_copies: deleted through Telegram, bot/handoff/inbox.py).
+CASE_TABLES = (CaseMessage.__table__, Case.__table__, ComplaintDraft.__table__, StaffPrivate.__table__)
 CASE_ROWS = Case.__table__
 
 # Rasa's SQLTrackerStore table, deleted from when it lives in the same database.

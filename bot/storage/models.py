@@ -105,6 +105,10 @@ class CaseMessage(Base):
     last_seen = sa.Column(UTCDateTime, nullable=False, index=True)  # written or delivered
     media_kind = sa.Column(sa.String(16), nullable=True)  # photo / document; None for text
     media_file_id = sa.Column(sa.String(255), nullable=True)  # Telegram's file id: never downloaded
+    # a person's message for the claimant's private chat too: None no, False still to send, True sent
+    copied = sa.Column(sa.Boolean, nullable=True)
+    # a staff reply written in a private chat, for the case's topic (the record): None no, False to post, True posted
+    recorded = sa.Column(sa.Boolean, nullable=True)
 
 
 class AnswerFeedback(Base):
@@ -159,6 +163,36 @@ class ForumTopicDeletion(Base):
 
     forum_topic_id = sa.Column(sa.BigInteger, primary_key=True, autoincrement=False)
     last_seen = sa.Column(UTCDateTime, nullable=False, index=True)  # when it was queued
+
+
+class StaffPrivate(Base):
+    """A rostered staff member who has a private chat with the bot (they wrote to it there): staff data only.
+
+    In a private chat Telegram's chat id is the user's id, so `staff_id` is where their copies go.
+    Retention purges it by last_seen (their last message in that chat).
+    """
+
+    __tablename__ = "staff_private"
+
+    staff_id = sa.Column(sa.BigInteger, primary_key=True, autoincrement=False)
+    last_seen = sa.Column(UTCDateTime, nullable=False, index=True)
+
+
+class StaffCopy(Base):
+    """A message in a staff member's private chat with the bot about a case: a copy sent there, or their reply.
+
+    Kept so that a reply to it finds its case, and so that it is deleted through Telegram (deleteMessage)
+    with the case: `/forget` and the retention purge set `case_id` NULL (ON DELETE SET NULL), and every copy
+    is deleted anyway before Telegram's 48 hours run out (bot/handoff/inbox.py COPY_LIFETIME).
+    """
+
+    __tablename__ = "staff_copies"
+
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    case_id = sa.Column(sa.Integer, sa.ForeignKey("cases.id", ondelete="SET NULL"), nullable=True, index=True)
+    staff_id = sa.Column(sa.BigInteger, nullable=False)
+    message_id = sa.Column(sa.BigInteger, nullable=False)
+    last_seen = sa.Column(UTCDateTime, nullable=False, index=True)  # when it was sent
 
 
 class AlertSubscription(Base):

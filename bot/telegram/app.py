@@ -35,6 +35,7 @@ from bot.telegram.features.feedback import on_feedback
 from bot.telegram.features.flood_guard import guard
 from bot.telegram.handoff import intercept as handoff_intercept
 from bot.telegram.handoff.service import HANDOFF_KEY, Handoff
+from bot.telegram.handoff.topic_queue import keep_posting
 from bot.telegram.handoff.topics import keep_deleting
 
 log = logging.getLogger(__name__)
@@ -123,6 +124,7 @@ def build_application(settings: Settings, assistant: Assistant, base_url: str | 
     background = [lambda bot: AlertSender(services, bot, settings.alerts).run()]  # the queue of alerts
     if handoff is not None:  # staff-chat topics of forgotten and expired cases, deleted while serving
         background.append(lambda bot: keep_deleting(handoff, bot))
+        background.append(lambda bot: keep_posting(handoff, bot))  # the person's messages into the topics
     app.bot_data[BACKGROUND_KEY] = background
     register_handlers(app)
     return app

@@ -13,6 +13,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.helpers.telegram_limits import TelegramLimits
+
 BOT_USER = {
     "id": 7000001,
     "is_bot": True,
@@ -68,6 +70,7 @@ TRUE_METHODS = {
     "logout",
     "sendchataction",
     "deletemycommands",
+    "deletemessage",
 }
 
 
@@ -115,6 +118,7 @@ class FakeBotApi:
         self.blocked: set[int] = set()  # chats whose person blocked the bot: sendMessage gets a 403
         self.flood_limit: int | None = None  # sendMessage calls a second before a 429 (Telegram's is ~30)
         self._recent_sends: list[float] = []
+        self.limits: TelegramLimits | None = None  # Telegram's per group / private chat / bot limits (429 beyond)
         self.hold_after: int | None = None  # after this many delivered messages, hold further sendMessage calls
         self.held = 0  # sendMessage calls being held now
         self._release = asyncio.Event()
@@ -211,9 +215,11 @@ class FakeBotApi:
     def _limited(self, method: str, params: dict[str, Any]) -> dict[str, Any] | None:
         """Telegram's answer when the chat blocked the bot (403) or the bot sends too fast (429), else None."""
         if method != "sendmessage":
-            return None
+            return None if self.limits is None or method not in MEDIA_METHODS else self.limits.check(params["chat_id"])
         if params.get("chat_id") in self.blocked:
             return {"error_code": 403, "description": "Forbidden: bot was blocked by the user"}
+        if self.limits is not None and (refused := self.limits.check(params.get("chat_id"))) is not None:
+            return refused
         if self.flood_limit is not None:
             now = time.monotonic()
             self._recent_sends = [t for t in self._recent_sends if now - t < 1.0]

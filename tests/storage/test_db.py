@@ -16,7 +16,7 @@ from bot.storage.models import TelegramChat, User, utcnow
 
 ALICE, BOB = "a" * 64, "b" * 64
 NO_FEEDBACK = {"answer_feedback": 0, "unanswered_questions": 0}  # rows purged from the tables without user ids
-NO_CASES = {"case_messages": 0, "cases": 0, "complaint_drafts": 0}  # bot/handoff, purged by their last change
+NO_CASES = {"case_messages": 0, "cases": 0, "complaint_drafts": 0, "staff_private": 0}  # bot/handoff, by last change
 NO_ALERTS = {"alert_subscriptions": 0, "alert_deliveries": 0}  # bot/storage/alert_retention.py
 DOWN_URL = "postgresql://postgres@127.0.0.1:1/nothing"  # nothing listens on port 1
 

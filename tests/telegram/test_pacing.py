@@ -80,3 +80,20 @@ async def test_an_answer_goes_before_broadcast_sends_waiting_for_the_overall_lim
     await asyncio.gather(asked, *later)
     assert order[5] == "answer", order  # the first room in the limit goes to the person asking
     assert sorted(order[6:]) == [f"alert{i}" for i in range(5, 10)] and limiter.live == 0
+
+
+async def test_a_group_gets_at_most_20_messages_in_any_61_seconds_and_private_chats_go_on():
+    from bot.telegram.core.pacing import GROUP_WINDOW
+
+    now, waits, sent = [0.0], [], []
+
+    async def sleep(seconds: float) -> None:  # the pacer's waits, on a clock the test moves
+        waits.append(seconds)
+        now[0] += seconds
+
+    pacer = ChatPacer(interval=0.0, clock=lambda: now[0], sleep=sleep)
+    for chat in [-100] * 22 + [7, 7]:
+        async with pacer.turn(chat):
+            sent.append((chat, now[0]))
+    assert [at for chat, at in sent if chat == -100] == [0.0] * 20 + [GROUP_WINDOW] * 2  # a burst of 20, then wait
+    assert waits == [GROUP_WINDOW]  # once, for the 21st; the private chat after it never waited

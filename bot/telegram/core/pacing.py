@@ -5,6 +5,11 @@ which AIORateLimiter keeps). The pacing lives in the rate limiter, so every `sen
 call of the bot is paced, whichever handler makes it. With REDIS_URL the chats' send
 times are shared by replicas (bot/telegram/core/redis_state.py).
 
+A group (the staff supergroup: every forum topic is the same group) takes about 20 messages a minute:
+the pacer keeps at most GROUP_MESSAGES in any GROUP_WINDOW seconds per group (a sliding window, with a
+second's margin for network jitter), so a burst never earns a 429 — after which PTB's limiter pauses
+*every* request of the bot, private chats too, for the whole retry_after. This window is per process.
+
 Broadcasts (alerts) go behind answers: a send made inside `broadcasting()` waits while any
 other send is waiting for the overall limit, so a person asking now never queues behind an alert
 (and alerts are paced under 30 a second by their sender, leaving answers a margin).
@@ -16,12 +21,15 @@ import asyncio
 import contextlib
 import contextvars
 import time
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
 from typing import Any
 
 from telegram.ext import AIORateLimiter
 
 CHAT_INTERVAL = 1.0  # seconds between two messages to one chat
+GROUP_MESSAGES = 20  # at most, in any GROUP_WINDOW seconds, into one group (Telegram: about 20 a minute)
+GROUP_WINDOW = 61.0  # a minute, and a second's margin: what Telegram counts is when the messages arrive
 _PRUNE_ABOVE = 1000  # chats remembered before idle ones are dropped
 _BROADCAST: contextvars.ContextVar[bool] = contextvars.ContextVar("broadcast", default=False)
 
@@ -40,15 +48,21 @@ class ChatPacer:
     """Per-chat turns with plain asyncio: one lock per chat, and when the chat may get its next message."""
 
     def __init__(
-        self, interval: float = CHAT_INTERVAL, clock: Callable[[], float] = time.monotonic, shared: Any = None
+        self,
+        interval: float = CHAT_INTERVAL,
+        clock: Callable[[], float] = time.monotonic,
+        shared: Any = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ):
         """shared: a RedisSlots (bot/telegram/core/redis_state.py) when replicas share the chats' send times."""
         self.interval = interval
         self.clock = clock
+        self.sleep = sleep  # tests move their clock instead
         self.shared = shared
         self._locks: dict[int | str, asyncio.Lock] = {}
         self._users: dict[int | str, int] = {}  # senders holding or waiting for each lock
         self._next: dict[int | str, float] = {}
+        self._group_sends: dict[int | str, deque[float]] = {}  # reserved send times per group, last window
 
     @contextlib.asynccontextmanager
     async def turn(self, chat_id: int | str) -> AsyncIterator[None]:
@@ -62,8 +76,10 @@ class ChatPacer:
                     now = self.clock()
                     delay = self._next.get(chat_id, 0.0) - now
                     self._next[chat_id] = now + max(delay, 0.0) + self.interval
+                if is_group(chat_id):
+                    delay = self._group_delay(chat_id, max(delay, 0.0))
                 if delay > 0:
-                    await asyncio.sleep(delay)
+                    await self.sleep(delay)
                 yield
         finally:
             self._users[chat_id] -= 1
@@ -71,12 +87,30 @@ class ChatPacer:
                 del self._users[chat_id], self._locks[chat_id]
             self._prune()
 
+    def _group_delay(self, chat_id: int | str, delay: float) -> float:
+        """The delay (at least delay) that keeps the group within GROUP_MESSAGES per GROUP_WINDOW; reserved."""
+        now = self.clock()
+        at = now + delay
+        sends = self._group_sends.setdefault(chat_id, deque())
+        while sends and sends[0] <= at - GROUP_WINDOW:
+            sends.popleft()
+        if len(sends) >= GROUP_MESSAGES:
+            at = sends.popleft() + GROUP_WINDOW
+        sends.append(at)
+        self._next[chat_id] = max(self._next.get(chat_id, 0.0), at + self.interval)
+        return at - now
+
     def _prune(self) -> None:
         """Forget send times that no longer delay anything, so memory stays small."""
         if len(self._next) > _PRUNE_ABOVE:
             now = self.clock()
             for chat_id in [c for c, at in self._next.items() if at <= now]:
                 del self._next[chat_id]
+
+
+def is_group(chat_id: int | str) -> bool:
+    """Whether a chat id is a group's (negative, or a @username: channels and supergroups), not a private chat."""
+    return isinstance(chat_id, str) or chat_id < 0
 
 
 class _Counted:

@@ -36,7 +36,7 @@ from bot.telegram.features.alerts import subscribe_button
 from bot.telegram.features.feedback import record_turn
 from bot.telegram.handoff.escalation import escalate_turn
 from bot.telegram.handoff.service import handoff_of
-from bot.telegram.handoff.topics import delete_topics, topics_of
+from bot.telegram.handoff.topics import delete_copies, delete_topics, topics_of
 
 log = logging.getLogger(__name__)
 
@@ -81,8 +81,10 @@ async def _after_forget(context: BotContext, turn: Turn, person: str, topics: li
     messages = list(turn.reply.messages)
     if not await context.services.assistant.forgotten(person):  # a tracker store that kept it (docs/telegram.md)
         messages = [content.text(lang, "forget.incomplete")]
-    if handoff is not None and await delete_topics(handoff, context.bot, topics):
-        messages.append(content.text(lang, "forget.staff_pending"))  # queued: tried again in the background
+    if handoff is not None:  # the staff topics, and the copies in staff private chats
+        topics_left = await delete_topics(handoff, context.bot, topics)
+        if await delete_copies(handoff, context.bot) or topics_left:
+            messages.append(content.text(lang, "forget.staff_pending"))  # queued: tried again in the background
     return Reply(messages, turn.reply.buttons)
 
 

@@ -8,6 +8,8 @@ case's messages never reach the assistant:
 - the person's typed text while their case is open: stored, then sent to the case's topic;
 - the person's `/bot`: close the case, back to the assistant;
 - the person's rating (1 to 5) after their case closed (rating.py);
+- a rostered staff member's message in their private chat with the bot: remembered, and their answer
+  to a case claimed there goes to its person (private.py);
 - anything in the staff chat: Claim / Transfer / Close buttons, staff commands and replies in a case's
   topic, rostered staff only.
 
@@ -27,6 +29,7 @@ from telegram.ext import ApplicationHandlerStop
 from bot.telegram.core.render import send_reply
 from bot.telegram.core.services import BotContext
 from bot.telegram.handoff.person import from_person, person_language
+from bot.telegram.handoff.private import from_staff
 from bot.telegram.handoff.rating import rate, rating_of
 from bot.telegram.handoff.service import HANDOFF_KEY, Handoff
 from bot.telegram.handoff.staff import from_staff_chat
@@ -53,8 +56,8 @@ async def intercept(update: Update, context: BotContext) -> None:
         if rating is not None:
             await rate(handoff, update, context, *rating)
             handled = True
-        else:
-            handled = await from_person(handoff, update, context)
+        else:  # a staff member answering a case in private, else the person's side
+            handled = await from_staff(handoff, update, context.bot) or await from_person(handoff, update, context)
     except Exception:  # noqa: BLE001 - the person still gets an answer: the help line numbers
         log.exception("The handoff failed for one update")
         lang = person_language(handoff, update)

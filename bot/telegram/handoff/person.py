@@ -17,6 +17,7 @@ from bot.storage.db import safe
 from bot.telegram.core.callback_data import FORGET_NO, FORGET_YES
 from bot.telegram.core.services import BotContext, chat_language
 from bot.telegram.handoff import complaint
+from bot.telegram.handoff.private import copy_to_claimant, wants_copy
 from bot.telegram.handoff.relay import button_during_case, close, escalate, from_person_message
 from bot.telegram.handoff.service import BOT_COMMAND, HUMAN_COMMAND, Handoff, command_of
 from bot.telegram.handoff.urgent import urgent_during_case
@@ -61,4 +62,8 @@ async def from_person(handoff: Handoff, update: Update, context: BotContext) -> 
         return True
     if message.text and not message.text.startswith("/"):  # someone in danger: the numbers first, the case urgent
         case = await urgent_during_case(handoff, context.bot, case, message.text)
-    return await from_person_message(handoff, context.bot, case, message)  # text or media: to staff
+    copy = await wants_copy(handoff, case)  # claimed: to the claimant's private chat too
+    if not await from_person_message(handoff, context.bot, case, message, copy):  # text or media: to staff
+        return False
+    await copy_to_claimant(handoff, context.bot, case)
+    return True

@@ -15,14 +15,10 @@ import logging
 from datetime import timedelta
 
 from telegram import Bot, Message, Update
-from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot.handoff.lifecycle import (
-    CAPTIONED,
-    MEDIA_KINDS,
     Case,
-    CaseMessage,
     Direction,
     Event,
     InvalidTransition,
@@ -32,8 +28,9 @@ from bot.handoff.lifecycle import (
 from bot.replies import Button, Reply, menu_button
 from bot.storage.models import utcnow
 from bot.telegram.core.callback_data import CLAIM, CLOSE, FEEDBACK_PREFIX, RATE, TRANSFER
-from bot.telegram.core.render import escape, keyboard, send_html, send_reply, split_html
+from bot.telegram.core.render import send_reply
 from bot.telegram.handoff.card import card_text, hotlines, mentions, position_text, topic_name, waiting_text
+from bot.telegram.handoff.sending import media_of, send_stored, to_topic
 from bot.telegram.handoff.service import Handoff
 
 log = logging.getLogger(__name__)
@@ -41,7 +38,6 @@ log = logging.getLogger(__name__)
 RATINGS = range(1, 6)
 MAX_CASES_PER_DAY = 3  # requests for a person (not urgent ones) a person may open in CASE_LIMIT_PERIOD
 CASE_LIMIT_PERIOD = timedelta(days=1)
-CAPTION_CHARS = 1000  # of a photo's, document's or voice note's caption (Telegram allows 1024)
 
 
 async def escalate(
@@ -127,45 +123,33 @@ async def tracker_event(handoff: Handoff, person: str, event: str) -> None:
         log.warning("Could not append %s to the Rasa conversation", event, exc_info=True)
 
 
-async def to_topic(
-    handoff: Handoff, bot: Bot, case: Case, text: str, buttons: list[Button] | None = None, html_tail: str = ""
-) -> Message:
-    """Send text (escaped, split if long) into the case's forum topic; html_tail and buttons on the last piece."""
-    pieces = split_html(text) or [""]
-    if html_tail:
-        pieces[-1] = f"{pieces[-1]}\n\n{html_tail}".strip()
-    markup = keyboard(buttons or [], handoff.services.payloads)
-    sent = await send_html(bot, handoff.staff_chat_id, pieces, markup, case.forum_topic_id)
-    return sent[-1]
+async def relay(  # noqa: PLR0913
+    handoff: Handoff,
+    bot: Bot,
+    case: Case,
+    message: Message,
+    direction: Direction,
+    copy: bool = False,
+    record: bool = False,
+) -> bool:
+    """Store a text or media message of one side, then send what is undelivered; False for anything else.
 
-
-def media_of(message: Message) -> tuple[str | None, str | None, str]:
-    """A message's media (kind, Telegram file id) and its text or caption; kind None for text.
-
-    Photos, documents, voice notes, audio, videos, round videos and stickers are relayed by file id:
-    the bot never downloads them. Anything else (a location, a contact, a poll) has no file id.
+    copy: the person's message goes to the claimant's private chat too (private.py sends it); record: a
+    staff reply written in a private chat, posted in the case's topic for the record.
     """
-    for kind in MEDIA_KINDS:
-        media = getattr(message, kind, None)
-        if media:
-            file_id = media[-1].file_id if isinstance(media, (list, tuple)) else media.file_id  # photo: largest size
-            return kind, file_id, message.caption or ""
-    return None, None, message.text or ""
-
-
-async def relay(handoff: Handoff, bot: Bot, case: Case, message: Message, direction: Direction) -> bool:
-    """Store a text or media message of one side, then send what is undelivered; False for anything else."""
     kind, file_id, text = media_of(message)
     if kind is None and message.text is None:
         return False  # locations, contacts, polls...: not relayed
-    await handoff.cases.add_message(case.id, direction, text, kind, file_id)
+    await handoff.cases.add_message(case.id, direction, text, kind, file_id, copy=copy, record=record)
     await deliver(handoff, bot, case, direction)
+    if record:
+        handoff.topics_waiting.set()
     return True
 
 
-async def from_person_message(handoff: Handoff, bot: Bot, case: Case, message: Message) -> bool:
-    """Relay the person's text or media to the topic; tell them when their queue position changed."""
-    if not await relay(handoff, bot, case, message, Direction.USER):
+async def from_person_message(handoff: Handoff, bot: Bot, case: Case, message: Message, copy: bool = False) -> bool:
+    """Relay the person's text or media to the topic (and, copy, the claimant); tell them when their place changed."""
+    if not await relay(handoff, bot, case, message, Direction.USER, copy=copy):
         return False
     await tell_position(handoff, bot, case)
     return True
@@ -184,45 +168,26 @@ async def tell_position(handoff: Handoff, bot: Bot, case: Case, force: bool = Fa
     await handoff.cases.set_told_position(case.id, position)
 
 
-async def _send(handoff: Handoff, bot: Bot, case: Case, message: CaseMessage, chat_id: int | None) -> None:
-    """Send one stored message: to the person's chat_id, or (None) into the case's topic."""
-    if message.media_kind is None:
-        if chat_id is None:
-            await to_topic(handoff, bot, case, message.text)
-        else:
-            await send_reply(bot, chat_id, Reply([message.text]), handoff.services.payloads)
-        return
-    send = getattr(bot, f"send_{message.media_kind}")  # send_photo, send_voice, send_sticker...
-    caption = (
-        {"caption": escape(message.text[:CAPTION_CHARS]) or None, "parse_mode": ParseMode.HTML}
-        if message.media_kind in CAPTIONED
-        else {}
-    )
-    await send(
-        chat_id or handoff.staff_chat_id,
-        message.media_file_id,
-        message_thread_id=None if chat_id else case.forum_topic_id,
-        **caption,
-    )
-
-
 async def deliver(handoff: Handoff, bot: Bot, case: Case, direction: Direction) -> int:
     """Send the case's undelivered messages of one direction, oldest first; how many went out.
 
+    The person's messages go to the topic through its queue (topic_queue.py: merged when they pile
+    up, the staff group's 20 a minute shared by every case): this only wakes it, and gives 0.
     A failure stops the round (logged): the rest stay stored and go first next time, in order.
     Notes (Direction.NOTE) are never sent.
     """
-    if direction is Direction.NOTE or (direction is Direction.USER and case.forum_topic_id is None):
+    if direction is Direction.USER:
+        handoff.topics_waiting.set()
         return 0
-    chat_id = None
-    if direction is Direction.STAFF:
-        chat_id = await handoff.services.storage.db.chat_id_for(case.pseudonym)
-        if chat_id is None:
-            return 0
+    if direction is Direction.NOTE:
+        return 0
+    chat_id = await handoff.services.storage.db.chat_id_for(case.pseudonym)
+    if chat_id is None:
+        return 0
     sent = 0
     for message in await handoff.cases.undelivered(case.id, direction):
         try:
-            await _send(handoff, bot, case, message, chat_id)
+            await send_stored(handoff, bot, case, message, chat_id)
         except TelegramError:
             log.exception("Could not relay a message of case %s; it stays queued", case.id)
             break

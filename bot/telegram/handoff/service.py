@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -9,6 +10,7 @@ from datetime import datetime
 from telegram.ext import CallbackContext
 
 from bot.handoff.cases import CaseStore
+from bot.handoff.inbox import StaffInbox
 from bot.handoff.roster import Roster, RosterError, load_roster
 from bot.settings import Settings, SettingsError, defaults
 from bot.storage.models import utcnow
@@ -29,6 +31,12 @@ class Handoff:
     services: Services
     staff_language: str = defaults.LANGUAGE
     clock: Callable[[], datetime] = field(default=utcnow)  # tests set the time
+    inbox: StaffInbox = field(init=False)  # staff private chats with the bot, on the cases' database
+    topics_waiting: asyncio.Event = field(default_factory=asyncio.Event)  # set: something to post in a topic
+
+    def __post_init__(self) -> None:
+        """The staff inbox lives in the cases' database."""
+        self.inbox = StaffInbox(self.cases.db)
 
     @classmethod
     def from_settings(cls, settings: Settings, services: Services) -> Handoff | None:

@@ -20,6 +20,7 @@ from bot.replies import Button, Reply
 from bot.telegram.core.callback_data import CLAIM, ROUTE, STAFF_BUTTONS, TRANSFER
 from bot.telegram.core.render import keyboard, send_reply
 from bot.telegram.core.services import BotContext
+from bot.telegram.handoff import private
 from bot.telegram.handoff.card import mentions, refusal, route_label, topic_name
 from bot.telegram.handoff.relay import case_buttons, close, relay, tell_position, to_topic
 from bot.telegram.handoff.service import Handoff, command_of
@@ -117,6 +118,7 @@ async def _claim(handoff: Handoff, bot: Bot, case: Case, staff_id: int, staff_na
             reply_markup=keyboard(case_buttons(handoff, case), handoff.services.payloads)
         )
     await to_topic(handoff, bot, case, handoff.staff_text("handoff.staff.claimed", staff=staff_name))
+    await private.claimed(handoff, bot, case)  # the claimant's private chat, if they have one
     chat_id = await handoff.services.storage.db.chat_id_for(case.pseudonym)
     if chat_id is not None:
         content = handoff.services.assistant.store.current()

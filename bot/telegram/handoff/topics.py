@@ -3,6 +3,10 @@
 `/forget` deletes the person's topics at once; the retention purge queues the topics of expired
 cases (bot/storage/topic_deletions.py), which `keep_deleting` removes in the background. A topic
 Telegram refuses to delete stays queued and is tried again, and the person is told it is not gone yet.
+
+The same goes for a case's messages in staff private chats (private.py): copies and staff replies, deleted
+one by one (deleteMessage) when their case is forgotten or purged, and COPY_LIFETIME after they were sent
+at the latest, since Telegram lets a bot delete a message only within 48 hours.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ log = logging.getLogger(__name__)
 
 DELETE_EVERY = 600.0  # seconds between rounds of the background deletion
 ALREADY_GONE = ("not found", "topic_id_invalid")  # Telegram's words for a topic deleted before
+TOO_OLD = "can't be deleted"  # Telegram's words for a message past its 48 hours (or deleted by hand)
 
 
 async def topics_of(handoff: Handoff | None, person: str) -> list[int]:
@@ -48,10 +53,34 @@ async def delete_topics(handoff: Handoff, bot: Bot, topic_ids: list[int]) -> lis
     return left
 
 
+async def delete_copies(handoff: Handoff, bot: Bot) -> int:
+    """Delete the private-chat messages of forgotten, expired or old cases; how many could not be deleted now.
+
+    A message Telegram will never delete (past its 48 hours, or deleted by the staff member) is forgotten, logged.
+    """
+    left = 0
+    for row_id, staff_id, message_id in await safe(handoff.inbox.to_delete(), [], "read the staff copies to delete"):
+        try:
+            await bot.delete_message(staff_id, message_id)
+        except BadRequest as error:
+            words = str(error).lower()
+            if TOO_OLD not in words and not any(w in words for w in ALREADY_GONE):
+                log.warning("Telegram refused to delete a staff copy (%s); tried again later", error)
+                left += 1
+                continue
+            log.warning("A staff copy cannot be deleted any more (%s); forgotten", error)
+        except TelegramError as error:
+            log.warning("Could not delete a staff copy (%s); tried again later", error)
+            left += 1
+            continue
+        await safe(handoff.inbox.deleted(row_id), None, "forget a deleted staff copy")
+    return left
+
+
 async def delete_queued(handoff: Handoff, bot: Bot) -> int:
-    """Delete the queued topics (forgotten or expired cases); how many are still left."""
+    """Delete the queued topics and staff copies (forgotten or expired cases); how many are still left."""
     queued = await safe(handoff.cases.topics_to_delete(), [], "read the staff topics to delete")
-    return len(await delete_topics(handoff, bot, queued))
+    return len(await delete_topics(handoff, bot, queued)) + await delete_copies(handoff, bot)
 
 
 async def keep_deleting(handoff: Handoff, bot: Bot, every: float = DELETE_EVERY) -> None:
