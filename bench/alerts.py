@@ -27,7 +27,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from bench.load import SETTLE, Result, _User, _Users, drive, load_questions, warm_up
-from bench.processes import clean_env, stop, wait_until
+from bench.processes import clean_env, start_module, stop, wait_until
 from bench.telegram import TOKEN, BenchBotApi
 from bot.privacy.chat_seal import ChatSeal
 from bot.privacy.pseudonym import pseudonym
@@ -107,15 +107,7 @@ async def bench(args: argparse.Namespace, tmp: Path, model: Path) -> None:
     url = f"sqlite:///{var / 'assistant.db'}"
     seed(url, secret, args.subscribers)
     log = tmp / "bot.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "bench.telegram", "--serve-bot", str(model)],
-            cwd=REPO,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    proc = start_module(["bench.telegram", "--serve-bot", str(model)], env, log)
     try:
         await wait_until(lambda: bool(api.called("getUpdates")), proc, "python -m bot run", log)
 

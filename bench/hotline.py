@@ -36,9 +36,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.load import _percentile
-from bench.processes import clean_env, stop, wait_until
+from bench.processes import clean_env, start_module, stop, wait_until
 from bot.rasa.action_server import free_port
-from bot.settings import REPO
 from bot.telegram.core.callback_data import CLAIM
 from tests.helpers.fake_bot_api import MEDIA_METHODS, user
 from tests.helpers.forum import STAFF_CHAT_ID, ForumBotApi
@@ -171,37 +170,29 @@ async def bench(args: argparse.Namespace, tmp: Path) -> None:
         LOG_LEVEL="ERROR",
     )
     log = tmp / "bot.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "bench.hotline", "--serve-bot"],
-            cwd=REPO,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            await wait_until(lambda: bool(api.called("getUpdates")), proc, "python -m bot run", log)
-            await set_up(api, proc, people, staff, claim=not args.unclaimed)
-            refused_before, group_before = api.telegram.refused, len(api.group_sends)
-            sent: dict[str, int] = {}  # token → update id
-            start = time.monotonic()
-            rounds = max(1, int(args.seconds // args.every))
-            for k in range(rounds):
-                for i, uid in enumerate(people):
-                    at = start + k * args.every + i * args.every / len(people)
-                    await asyncio.sleep(max(0.0, at - time.monotonic()))
-                    token = f"p{i}m{k}x"
-                    sent[token] = api.text(user(uid, "en"), f"message {token} from the person")["update_id"]
-            last = time.monotonic()
-            while len(set(sent) & set(api.in_topic_at)) < len(sent) and time.monotonic() < last + args.drain:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"the bot exited with code {proc.returncode}")
-                await asyncio.sleep(0.2)
-            await asyncio.sleep(min(args.drain, 2.0))
-        finally:
-            stop(proc)
-            await api.stop()
+    proc = start_module(["bench.hotline", "--serve-bot"], env, log)
+    try:
+        await wait_until(lambda: bool(api.called("getUpdates")), proc, "python -m bot run", log)
+        await set_up(api, proc, people, staff, claim=not args.unclaimed)
+        refused_before, group_before = api.telegram.refused, len(api.group_sends)
+        sent: dict[str, int] = {}  # token → update id
+        start = time.monotonic()
+        rounds = max(1, int(args.seconds // args.every))
+        for k in range(rounds):
+            for i, uid in enumerate(people):
+                at = start + k * args.every + i * args.every / len(people)
+                await asyncio.sleep(max(0.0, at - time.monotonic()))
+                token = f"p{i}m{k}x"
+                sent[token] = api.text(user(uid, "en"), f"message {token} from the person")["update_id"]
+        last = time.monotonic()
+        while len(set(sent) & set(api.in_topic_at)) < len(sent) and time.monotonic() < last + args.drain:
+            if proc.poll() is not None:
+                raise RuntimeError(f"the bot exited with code {proc.returncode}")
+            await asyncio.sleep(0.2)
+        await asyncio.sleep(min(args.drain, 2.0))
+    finally:
+        stop(proc)
+        await api.stop()
     report(args, api, sent, time.monotonic() - start, refused_before, group_before)
 
 

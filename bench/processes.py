@@ -37,6 +37,19 @@ def clean_env(**extra: str) -> dict[str, str]:
     return {**env, **extra}
 
 
+def start_module(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """`python -m <args>` from the repository, in its own session, its output in log."""
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", *args],
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
 def stop(proc: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
     """Stop a child started in its own session: SIGTERM, then SIGKILL to its whole group if it hangs."""
     if proc.poll() is None:

@@ -25,7 +25,6 @@ import asyncio
 import os
 import random
 import secrets
-import subprocess
 import sys
 import tempfile
 import time
@@ -45,9 +44,8 @@ from bench.load import (
     report,
     warm_up,
 )
-from bench.processes import clean_env, stop, wait_until
+from bench.processes import clean_env, start_module, stop, wait_until
 from bench.rest import bench_rest
-from bot.settings import REPO
 from tests.helpers.fake_bot_api import FakeBotApi, user
 
 TOKEN = "123456:BENCH-TOKEN"
@@ -133,47 +131,39 @@ async def bench_telegram(
         RASA_WORKERS=str(args.workers),
         **({"DATABASE_URL": args.database_url} if args.database_url else {}),
     )
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "bench.telegram", "--serve-bot", str(model)],
-            cwd=REPO,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        try:
-            t0 = time.monotonic()
-            await wait_until(lambda: bool(api.called("getUpdates")), proc, "python -m bot run", log)
-            print(f"telegram: bot polling after {time.monotonic() - t0:.0f} s", file=sys.stderr)
+    proc = start_module(["bench.telegram", "--serve-bot", str(model)], env, log)
+    try:
+        t0 = time.monotonic()
+        await wait_until(lambda: bool(api.called("getUpdates")), proc, "python -m bot run", log)
+        print(f"telegram: bot polling after {time.monotonic() - t0:.0f} s", file=sys.stderr)
 
-            def send(u: _User, text: str) -> None:
-                api.text(user(u.uid, u.lang), text)
+        def send(u: _User, text: str) -> None:
+            api.text(user(u.uid, u.lang), text)
 
-            async def run(rate: float, seconds: float) -> Result:
-                nonlocal current
-                current = Result("telegram", rate, seconds)
-                await drive(users, questions, rng, rate, seconds, send, current, args.drain)
-                deadline = time.monotonic() + args.drain
-                while time.monotonic() - last_send < QUIET and time.monotonic() < deadline:
-                    await asyncio.sleep(0.1)  # the last answers' other messages, late answers to lost updates
-                print(
-                    f"telegram {rate:5.1f}/s: p50 {current.q(0.5):.3f} s, p95 {current.q(0.95):.3f} s, "
-                    f"skipped {current.skipped}, lost {current.lost}",
-                    file=sys.stderr,
-                )
-                return current
+        async def run(rate: float, seconds: float) -> Result:
+            nonlocal current
+            current = Result("telegram", rate, seconds)
+            await drive(users, questions, rng, rate, seconds, send, current, args.drain)
+            deadline = time.monotonic() + args.drain
+            while time.monotonic() - last_send < QUIET and time.monotonic() < deadline:
+                await asyncio.sleep(0.1)  # the last answers' other messages, late answers to lost updates
+            print(
+                f"telegram {rate:5.1f}/s: p50 {current.q(0.5):.3f} s, p95 {current.q(0.95):.3f} s, "
+                f"skipped {current.skipped}, lost {current.lost}",
+                file=sys.stderr,
+            )
+            return current
 
-            current = Result("telegram warm-up", 0, 0)
-            t0 = time.monotonic()
-            await warm_up(users, questions, send, "/start")
-            print(f"telegram: warmed up in {time.monotonic() - t0:.0f} s", file=sys.stderr)
-            return await plan(run)
-        finally:
-            stop(proc)
-            await api.stop()
-            if continuations:
-                print(f"telegram: {continuations} further messages of multi-message answers", file=sys.stderr)
+        current = Result("telegram warm-up", 0, 0)
+        t0 = time.monotonic()
+        await warm_up(users, questions, send, "/start")
+        print(f"telegram: warmed up in {time.monotonic() - t0:.0f} s", file=sys.stderr)
+        return await plan(run)
+    finally:
+        stop(proc)
+        await api.stop()
+        if continuations:
+            print(f"telegram: {continuations} further messages of multi-message answers", file=sys.stderr)
 
 
 def main() -> None:

@@ -130,3 +130,15 @@ async def redis_client() -> AsyncIterator[Any]:
 def redis_server(redis_client: Any) -> str:
     """The URL of a reachable Redis server (TEST_REDIS_URL), for processes the test starts."""
     return os.environ[REDIS_ENV]
+
+
+@pytest.fixture
+async def bot_api() -> AsyncIterator[Any]:
+    """A fake Telegram Bot API server on 127.0.0.1 for the bot token tests.helpers.telegram.TOKEN."""
+    from tests.helpers.fake_bot_api import FakeBotApi
+    from tests.helpers.telegram import TOKEN
+
+    api = FakeBotApi(TOKEN)
+    await api.start()
+    yield api
+    await api.stop()

@@ -7,23 +7,19 @@ round is answered exactly once, with the right topic, and the killed parts come 
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
-import subprocess
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
 import pytest
 
 from bot.deploy.nginx import nginx_binary
-from bot.rasa.child import free_port
-from bot.settings import REPO
+from tests.helpers.cluster import WEBHOOK_SECRET, post_update, running_cluster
 from tests.helpers.fake_bot_api import FakeBotApi, user
 from tests.helpers.processes import children
-from tests.helpers.telegram import buttons
+from tests.helpers.telegram import TOKEN, buttons
 from tests.helpers.waiting import until
 
 pytestmark = [
@@ -31,20 +27,8 @@ pytestmark = [
     pytest.mark.skipif(not sys.platform.startswith("linux"), reason="finds the cluster's parts in /proc"),
 ]
 
-TOKEN = "123456:CLUSTER-TOKEN"
-WEBHOOK_SECRET = "cluster-secret_0123456789"
 QUESTION = "how do I register at the town hall"
 TOPIC = "registration.municipal"
-TELEGRAM_TRIES = 5  # a 5xx (the replica died while reading it) is retried, as Telegram does
-START_TIMEOUT = 300.0  # two workers load the model at once, on a machine that may be busy
-
-
-@pytest.fixture
-async def bot_api() -> AsyncIterator[FakeBotApi]:
-    api = FakeBotApi(TOKEN)
-    await api.start()
-    yield api
-    await api.stop()
 
 
 async def _round(api: FakeBotApi, hook: str, uids: range) -> None:
@@ -52,14 +36,7 @@ async def _round(api: FakeBotApi, hook: str, uids: range) -> None:
     since = api.mark()
     async with aiohttp.ClientSession() as session:
         for uid in uids:
-            update = api.webhook_update(user(uid, "en"), QUESTION)
-            headers = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
-            for attempt in range(TELEGRAM_TRIES):  # Telegram resends an update its webhook call did not take
-                async with session.post(hook, json=update, headers=headers) as resp:
-                    if resp.status == 200:
-                        break
-                    assert resp.status >= 500 and attempt < TELEGRAM_TRIES - 1, await resp.text()
-                await asyncio.sleep(1)
+            await post_update(session, hook, api.webhook_update(user(uid, "en"), QUESTION))
     for uid in uids:
         replies = await api.replies(uid, since, timeout=120)
         answers = [m for m in replies if any(b.get("callback_data", "").startswith("fb:") for b in buttons(m))]
@@ -70,42 +47,11 @@ async def _round(api: FakeBotApi, hook: str, uids: range) -> None:
 async def test_the_cluster_answers_through_nginx_and_heals(
     model_path: Path, postgres_url: str, redis_server: str, bot_api: FakeBotApi, tmp_path: Path
 ):
-    if nginx_binary() is None:
-        pytest.fail("nginx is not installed (make install installs it as root: apt-get install nginx)")
-    port = free_port()
-    hook = f"http://127.0.0.1:{port}/telegram/hook"
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "RASA_"))},
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_BASE_URL": bot_api.url,
-        "TELEGRAM_WEBHOOK_URL": hook,
-        "TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET,
-        "DATABASE_URL": postgres_url,
-        "REDIS_URL": redis_server,
-        "PSEUDONYM_SECRET": "cluster-test-pseudonym-secret",
-        "VAR_DIR": str(tmp_path / "var"),
-        "LOG_LEVEL": "WARNING",
-        "RASA_TIMEOUT": "60",  # a busy CI machine: correctness here, speed in bench/
-    }
-    log = tmp_path / "cluster.log"
-    with log.open("wb") as out:
-        cluster = subprocess.Popen(
-            [sys.executable, "-m", "bot", "cluster", "--replicas", "2", "--workers", "2", "--port", str(port)],
-            cwd=REPO,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def up() -> bool:
-        assert cluster.poll() is None, log.read_text(errors="replace")[-3000:]
-        return "Cluster up" in log.read_text(errors="replace")
-
-    try:
-        await until(up, timeout=START_TIMEOUT, every=0.5)
-        replicas = children(cluster.pid, b"run")
-        workers = children(cluster.pid, b"bot.rasa.worker")
+    env = {"DATABASE_URL": postgres_url, "REDIS_URL": redis_server, "PSEUDONYM_SECRET": "cluster-test-pseudonym-secret"}
+    async with running_cluster(bot_api, tmp_path, env) as cluster:
+        pid, hook = cluster.process.pid, cluster.hook
+        replicas = children(pid, b"run")
+        workers = children(pid, b"bot.rasa.worker")
         assert len(replicas) == 2 and len(workers) == 2, (replicas, workers)
         assert bot_api.called("setWebhook")[0].params["url"] == hook
 
@@ -113,22 +59,15 @@ async def test_the_cluster_answers_through_nginx_and_heals(
 
         os.kill(replicas[0], signal.SIGKILL)  # between rounds: no update in its hands
         await _round(bot_api, hook, range(5011, 5021))  # nginx sends them all to the other replica
-        await until(lambda: "bot replica 1 is back" in log.read_text(errors="replace"), timeout=120, every=0.5)
+        await until(lambda: "bot replica 1 is back" in cluster.logged(), timeout=120, every=0.5)
 
         os.kill(workers[0], signal.SIGKILL)
         await _round(bot_api, hook, range(5021, 5031))  # the other worker takes its conversations
-        await until(lambda: "Rasa worker 1 is back" in log.read_text(errors="replace"), timeout=180, every=0.5)
-        assert len(children(cluster.pid, b"bot.rasa.worker")) == 2
+        await until(lambda: "Rasa worker 1 is back" in cluster.logged(), timeout=180, every=0.5)
+        assert len(children(pid, b"bot.rasa.worker")) == 2
         await _round(bot_api, hook, range(5001, 5011))  # the first people again, every part up
-    finally:
-        cluster.send_signal(signal.SIGTERM)
-        try:
-            cluster.wait(60)
-        except subprocess.TimeoutExpired:
-            os.killpg(cluster.pid, signal.SIGKILL)
-            cluster.wait()
-    assert cluster.returncode == 0, log.read_text(errors="replace")[-3000:]
-    logged = log.read_text(errors="replace")
+    logged = cluster.logged()
+    assert cluster.process.returncode == 0, logged[-3000:]
     assert "bot replica 1 exited with code -9; restarting it" in logged, logged[-3000:]
     assert "Rasa worker 1 exited with code -9; restarting it" in logged, logged[-3000:]
 

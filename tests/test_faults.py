@@ -19,7 +19,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -29,23 +29,15 @@ from bot.settings import REPO
 from tests.helpers.fake_bot_api import FakeBotApi
 from tests.helpers.outages import DURING_AFTER, REGION, Chats, report, stored, unavailable_text
 from tests.helpers.private_servers import PrivatePostgres, PrivateRedis, private_postgres, private_redis
+from tests.helpers.telegram import TOKEN
 
 __all__ = ["private_postgres", "private_redis"]  # the fixtures, used by name below
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
-TOKEN = "123456:FAULTS-TOKEN"
 START_TIMEOUT = 300.0  # the bot loads the model, on a machine that may be busy
 BURST = 60
 ROUND = 10
-
-
-@pytest.fixture
-async def bot_api() -> AsyncIterator[FakeBotApi]:
-    api = FakeBotApi(TOKEN)
-    await api.start()
-    yield api
-    await api.stop()
 
 
 @pytest.fixture

@@ -9,15 +9,7 @@ from typing import Any
 import pytest
 
 from tests.helpers.fake_bot_api import FakeBotApi
-from tests.helpers.telegram import TOKEN, buttons, telegram_settings
-
-
-@pytest.fixture
-async def bot_api() -> AsyncIterator[FakeBotApi]:
-    api = FakeBotApi(TOKEN)
-    await api.start()
-    yield api
-    await api.stop()
+from tests.helpers.telegram import buttons, telegram_settings
 
 
 @pytest.fixture
