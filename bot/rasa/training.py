@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bot.content.load import load_content
+from bot.content.model import Content
 from bot.content.yamlfile import DataError, Problem, parse_yaml, read_yaml
 from bot.nlu.content_examples import content_examples, write_examples
 from bot.settings import REPO, temporary_env
@@ -20,9 +21,9 @@ MIN_EXAMPLES = 12
 TRAINING_INPUTS = ("config.yml", "domain.yml", "data", "nlu_data", "bot/nlu")  # bot/nlu: our Rasa components
 
 
-def check_nlu(repo: Path = REPO, content_dir: Path | None = None) -> list[Problem]:
+def check_nlu(repo: Path = REPO, content_dir: Path | None = None, content: Content | None = None) -> list[Problem]:
     """Check nlu_data/<lang>/*.yml: structure, known intents and languages, enough examples."""
-    content = load_content(content_dir or repo / "content")
+    content = content or load_content(content_dir or repo / "content")
     intents = set(content.topic_ids) | set(content.conversation_intents)
     problems: list[Problem] = []
     counts: dict[tuple[str, str], int] = {}  # (language, intent) -> examples in all its files and blocks
@@ -106,7 +107,7 @@ def check_nlu(repo: Path = REPO, content_dir: Path | None = None) -> list[Proble
     return problems
 
 
-def inputs_hash(repo: Path = REPO, content_dir: Path | None = None) -> str:
+def inputs_hash(repo: Path = REPO, content_dir: Path | None = None, content: Content | None = None) -> str:
     """A hash of everything the model is trained from, and of the packages that train it.
 
     Of the content only the examples made from it count (bot/nlu/content_examples.py): a new source or
@@ -128,33 +129,36 @@ def inputs_hash(repo: Path = REPO, content_dir: Path | None = None) -> str:
             data = parse_yaml(f.read_text(encoding="utf-8")) if f.suffix == ".yml" else f.read_text()
             h.update(str(f.relative_to(repo)).encode() + b"\0")
             h.update(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode() + b"\0")
-    examples = content_examples(load_content(content_dir or repo / "content"))
+    examples = content_examples(content or load_content(content_dir or repo / "content"))
     h.update(json.dumps(examples, sort_keys=True, ensure_ascii=False).encode())
     return h.hexdigest()[:16]
 
 
-def model_path(repo: Path = REPO, content_dir: Path | None = None) -> Path:
+def model_path(repo: Path = REPO, content_dir: Path | None = None, content: Content | None = None) -> Path:
     """Where the model for the current training data is (or will be)."""
-    return repo / "models" / f"assistant-{inputs_hash(repo, content_dir)}.tar.gz"
+    return repo / "models" / f"assistant-{inputs_hash(repo, content_dir, content)}.tar.gz"
 
 
 @contextlib.contextmanager
-def training_files(repo: Path = REPO, content_dir: Path | None = None) -> Iterator[list[str]]:
+def training_files(
+    repo: Path = REPO, content_dir: Path | None = None, content: Content | None = None
+) -> Iterator[list[str]]:
     """What `rasa train` reads: stories and rules, nlu_data/, and the examples made from the content."""
     with tempfile.TemporaryDirectory(prefix="content-examples-") as tmp:
-        content = load_content(content_dir or repo / "content")
+        content = content or load_content(content_dir or repo / "content")
         made = write_examples(content_examples(content), Path(tmp) / "content_examples.yml")
         yield [str(repo / "data"), str(repo / "nlu_data"), str(made)]
 
 
 def train(repo: Path = REPO, force: bool = False, content_dir: Path | None = None) -> Path:
     """Train if the data changed since the last model; return the model path."""
-    problems = check_nlu(repo, content_dir)
+    content = load_content(content_dir or repo / "content")  # once: the check, the hash and the examples
+    problems = check_nlu(repo, content=content)
     for p in problems:
         print(p, file=sys.stderr)
     if any(p.severity == "error" for p in problems):
         raise DataError([p for p in problems if p.severity == "error"])
-    target = model_path(repo, content_dir)
+    target = model_path(repo, content=content)
     if target.exists() and not force:
         print(f"Model is up to date: {target.relative_to(repo)}", file=sys.stderr)
         return target
@@ -170,7 +174,7 @@ def train(repo: Path = REPO, force: bool = False, content_dir: Path | None = Non
     progress.propagate = False
 
     # Rasa shows its progress bars only from INFO on.
-    with temporary_env("LOG_LEVEL", "INFO"), training_files(repo, content_dir) as files:
+    with temporary_env("LOG_LEVEL", "INFO"), training_files(repo, content=content) as files:
         result = rasa_train(
             domain=str(repo / "domain.yml"),
             config=str(repo / "config.yml"),
