@@ -124,7 +124,8 @@ def build_application(settings: Settings, assistant: Assistant, base_url: str | 
     background = [lambda bot: AlertSender(services, bot, settings.alerts).run()]  # the queue of alerts
     if handoff is not None:  # staff-chat topics of forgotten and expired cases, deleted while serving
         background.append(lambda bot: keep_deleting(handoff, bot))
-        background.append(lambda bot: keep_posting(handoff, bot))  # the person's messages into the topics
+        lease = shared.lease if shared else None  # replicas: one posts a case's messages at a time
+        background.append(lambda bot: keep_posting(handoff, bot, lease))  # the person's messages into the topics
     app.bot_data[BACKGROUND_KEY] = background
     register_handlers(app)
     return app

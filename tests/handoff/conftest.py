@@ -39,7 +39,8 @@ async def handoff_bot(
     """Start the real Application (real assistant) on forum_api: `async with handoff_bot() as app: ...`.
 
     Each `async with` is a fresh Application on the same database: a restart. staff=False leaves
-    STAFF_CHAT_ID unset; now fixes the clock the roster is read with; database_url replaces the SQLite file.
+    STAFF_CHAT_ID unset; now fixes the clock the roster is read with; database_url replaces the SQLite file;
+    more_env adds settings (REDIS_URL=...).
     Afterwards the Rasa conversations of every case are resumed: the assistant (and its trackers) is
     shared by the whole session, and a case left open would leave its conversation paused.
     """
@@ -52,9 +53,10 @@ async def handoff_bot(
 
     @asynccontextmanager
     async def start(
-        staff: bool = True, now: datetime = SUNDAY_NOON, database_url: str | None = None
+        staff: bool = True, now: datetime = SUNDAY_NOON, database_url: str | None = None, **more_env: str
     ) -> AsyncIterator[Any]:
         env = {"STAFF_CHAT_ID": str(STAFF_CHAT_ID), "STAFF_ROSTER": str(roster_file)} if staff else {}
+        env.update(more_env)
         if database_url:
             env["DATABASE_URL"] = database_url
         app = build_application(telegram_settings(content_copy, tmp_path, **env), assistant, base_url=forum_api.url)

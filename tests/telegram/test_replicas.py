@@ -8,8 +8,15 @@ import uuid
 import pytest
 
 from bot.telegram.core.flood_policy import Verdict
-from bot.telegram.core.pacing import ChatPacer
-from bot.telegram.core.redis_state import ONCE_TTL, RedisFloodGuard, RedisOnce, RedisSlots, connect
+from bot.telegram.core.pacing import GROUP_MESSAGES, GROUP_WINDOW, ChatPacer
+from bot.telegram.core.redis_state import (
+    ONCE_TTL,
+    RedisFloodGuard,
+    RedisLease,
+    RedisOnce,
+    RedisSlots,
+    connect,
+)
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 REDIS_ENV = "TEST_REDIS_URL"
@@ -44,6 +51,49 @@ async def test_two_replicas_take_turns_for_one_chat(redis_client, prefix):
     assert await b.reserve(8, 1.0) == 0.0  # another chat is not held up
 
 
+async def test_two_replicas_share_a_groups_20_messages_a_minute(redis_client, prefix):
+    a, b = (RedisSlots(connect(os.environ[REDIS_ENV]), SECRET, prefix=prefix) for _ in range(2))
+    waits = [await (a, b)[i % 2].reserve_group(-100, 0.0, GROUP_MESSAGES, GROUP_WINDOW) for i in range(22)]
+    assert all(w < 1.0 for w in waits[:GROUP_MESSAGES]), waits  # a burst of 20 from both replicas together
+    # then a window after the first of them (a few ms passed since): for either replica
+    assert all(GROUP_WINDOW - 2 < w <= GROUP_WINDOW for w in waits[GROUP_MESSAGES:]), waits
+    assert await b.reserve_group(-200, 0.0, GROUP_MESSAGES, GROUP_WINDOW) == 0.0  # another group goes on
+    assert await a.reserve(7, 1.0) == 0.0  # and so does a private chat
+    keys = [k.decode() for k in await redis_client.keys(prefix + "*")]
+    assert keys and not any("100" in k for k in keys)  # no Telegram id in Redis
+    ttls = [await redis_client.pttl(k) for k in keys]
+    assert all(0 < ttl <= (2 * GROUP_WINDOW + 1) * 1000 for ttl in ttls), ttls  # everything expires
+
+
+async def test_the_pacer_waits_for_the_shared_group_window(redis_client, prefix):
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:  # the pacer's waits, recorded instead of slept
+        waits.append(seconds)
+
+    pacers = [
+        ChatPacer(interval=0.0, shared=RedisSlots(connect(os.environ[REDIS_ENV]), SECRET, prefix=prefix), sleep=sleep)
+        for _ in range(2)
+    ]
+    for i in range(GROUP_MESSAGES + 1):
+        async with pacers[i % 2].turn(-100):
+            pass
+    assert len(waits) == 1 and GROUP_WINDOW - 2 < waits[0] <= GROUP_WINDOW, waits  # the 21st, on either replica
+
+
+async def test_one_replica_at_a_time_holds_a_lease(redis_client, prefix):
+    a, b = (RedisLease(connect(os.environ[REDIS_ENV]), SECRET, ttl=30, prefix=prefix) for _ in range(2))
+    token = await a.take("topic-post", "1")
+    assert token and await b.take("topic-post", "1") == ""  # held by a
+    assert await b.take("topic-post", "2")  # another case is free
+    [key] = [k for k in await redis_client.keys(prefix + "lease:*") if await redis_client.get(k) == token.encode()]
+    assert 0 < await redis_client.pttl(key) <= 30_000  # a killed holder's lease expires
+    await b.give_back("topic-post", "1", "not-the-holders-token")  # only the holder releases it
+    assert await b.take("topic-post", "1") == ""
+    await a.give_back("topic-post", "1", token)
+    assert await b.take("topic-post", "1")
+
+
 async def test_a_notice_said_on_one_replica_is_not_said_again_on_another(redis_client, prefix):
     a, b = (RedisOnce(connect(os.environ[REDIS_ENV]), SECRET, prefix=prefix) for _ in range(2))
     assert [
@@ -64,6 +114,8 @@ async def test_without_redis_messages_are_answered_and_paced_locally(prefix):
     slots = RedisSlots(down, SECRET, prefix=prefix)
     assert await slots.reserve(7, 1.0) is None
     assert await RedisOnce(down, SECRET, prefix=prefix).first("private-only", -5001) is None
+    assert await slots.reserve_group(-100, 0.0, GROUP_MESSAGES, GROUP_WINDOW) is None
+    assert await RedisLease(down, SECRET, ttl=30, prefix=prefix).take("topic-post", "1") is None
     now = [100.0]
     pacer = ChatPacer(interval=1.0, clock=lambda: now[0], shared=slots)
     async with pacer.turn(7):

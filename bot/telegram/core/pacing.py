@@ -8,7 +8,8 @@ times are shared by replicas (bot/telegram/core/redis_state.py).
 A group (the staff supergroup: every forum topic is the same group) takes about 20 messages a minute:
 the pacer keeps at most GROUP_MESSAGES in any GROUP_WINDOW seconds per group (a sliding window, with a
 second's margin for network jitter), so a burst never earns a 429 — after which PTB's limiter pauses
-*every* request of the bot, private chats too, for the whole retry_after. This window is per process.
+*every* request of the bot, private chats too, for the whole retry_after. With REDIS_URL the window is
+shared by the replicas (Redis keeps the group's reserved send times); without it, it is per process.
 
 Broadcasts (alerts) go behind answers: a send made inside `broadcasting()` waits while any
 other send is waiting for the overall limit, so a person asking now never queues behind an alert
@@ -71,13 +72,13 @@ class ChatPacer:
         self._users[chat_id] = self._users.get(chat_id, 0) + 1
         try:
             async with lock:
-                delay = await self.shared.reserve(chat_id, self.interval) if self.shared is not None else None
+                delay = await self._shared_delay(chat_id)
                 if delay is None:  # this process's memory: alone, or Redis unreachable
                     now = self.clock()
                     delay = self._next.get(chat_id, 0.0) - now
                     self._next[chat_id] = now + max(delay, 0.0) + self.interval
-                if is_group(chat_id):
-                    delay = self._group_delay(chat_id, max(delay, 0.0))
+                    if is_group(chat_id):
+                        delay = self._group_delay(chat_id, max(delay, 0.0))
                 if delay > 0:
                     await self.sleep(delay)
                 yield
@@ -86,6 +87,14 @@ class ChatPacer:
             if not self._users[chat_id]:  # nobody holds or waits: the lock can go
                 del self._users[chat_id], self._locks[chat_id]
             self._prune()
+
+    async def _shared_delay(self, chat_id: int | str) -> float | None:
+        """The wait reserved in Redis (a group's window too), for every replica; None: pace in memory."""
+        if self.shared is None:
+            return None
+        if is_group(chat_id):
+            return await self.shared.reserve_group(chat_id, self.interval, GROUP_MESSAGES, GROUP_WINDOW)
+        return await self.shared.reserve(chat_id, self.interval)
 
     def _group_delay(self, chat_id: int | str, delay: float) -> float:
         """The delay (at least delay) that keeps the group within GROUP_MESSAGES per GROUP_WINDOW; reserved."""

@@ -18,6 +18,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import uuid
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +30,7 @@ log = logging.getLogger(__name__)
 
 KEY_PREFIX = "migrant-assistant:"
 ONCE_TTL = 30 * 24 * 3600.0  # seconds a replica-shared "said once" is remembered; then it may be said again
+LEASE_TTL = 300.0  # seconds a replica holds work it took (a replica killed meanwhile: another takes it after)
 
 # KEYS: quiet-until key, count key. ARGV: max messages, window (ms).
 # 0 = answer, 1 = warn (first one over the limit), 2 = drop (slowed down).
@@ -52,6 +55,33 @@ local at = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
 local interval = tonumber(ARGV[1])
 redis.call('SET', KEYS[1], at + interval, 'PX', at - now + interval + 1000)
 return at - now
+"""
+
+# KEYS: the group's next-send key, the group's window (a sorted set of reserved send times).
+# ARGV: interval (ms), messages per window, window (ms), a unique member. Like _SLOT, and keeps at
+# most ARGV[2] reservations in any ARGV[3] ms for every replica together (pacing.py's memory rule).
+_GROUP_SLOT = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local at = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
+local window = tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', at - window)
+if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[2]) then
+  local first = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+  redis.call('ZREMRANGEBYRANK', KEYS[2], 0, 0)
+  at = math.max(at, tonumber(first[2]) + window)
+end
+redis.call('ZADD', KEYS[2], at, ARGV[4])
+redis.call('PEXPIRE', KEYS[2], at - now + window + 1000)
+local interval = tonumber(ARGV[1])
+redis.call('SET', KEYS[1], at + interval, 'PX', at - now + interval + 1000)
+return at - now
+"""
+
+# KEYS: the lease key. ARGV: the holder's token. Deletes the lease only if this holder still has it.
+_RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
 """
 
 _VERDICTS = {0: Verdict.ANSWER, 1: Verdict.WARN, 2: Verdict.DROP}
@@ -125,16 +155,58 @@ class RedisSlots:
         self.secret = secret
         self.prefix = prefix
         self._script = client.register_script(_SLOT)
+        self._group_script = client.register_script(_GROUP_SLOT)
 
     async def reserve(self, chat_id: int | str, interval: float) -> float | None:
         """Reserve the chat's next send slot; the seconds to wait for it, or None if Redis is unreachable."""
         key = self.prefix + "slot:" + _keyed(self.secret, str(chat_id))
+        return await self._wait(self._script(keys=[key], args=[int(interval * 1000)]))
+
+    async def reserve_group(self, chat_id: int | str, interval: float, messages: int, window: float) -> float | None:
+        """Like reserve, and at most messages in any window seconds into the group, for all replicas together."""
+        key = self.prefix + "slot:" + _keyed(self.secret, str(chat_id))
+        args = [int(interval * 1000), messages, int(window * 1000), uuid.uuid4().hex]
+        return await self._wait(self._group_script(keys=[key, key + ":window"], args=args))
+
+    @staticmethod
+    async def _wait(reserving: Awaitable[Any]) -> float | None:
         try:
-            wait_ms = await self._script(keys=[key], args=[int(interval * 1000)])
+            wait_ms = await reserving
         except Exception:  # noqa: BLE001 - pacing goes on in this process's memory
             log.exception("Pacing could not reach Redis; pacing in this process only")
             return None
         return int(wait_ms) / 1000
+
+
+class RedisLease:
+    """Work one replica does at a time (posting a case's messages in its topic): a lease that expires."""
+
+    def __init__(self, client: Any, secret: str, ttl: float, prefix: str = KEY_PREFIX) -> None:
+        self.client = client
+        self.secret = secret
+        self.ttl_ms = int(ttl * 1000)
+        self.prefix = prefix
+        self._release = client.register_script(_RELEASE)
+
+    def _key(self, what: str, key: str) -> str:
+        return self.prefix + "lease:" + what + ":" + _keyed(self.secret, key)
+
+    async def take(self, what: str, key: str) -> str | None:
+        """A token if this replica now holds the lease, "" if another one does, None if Redis is unreachable."""
+        token = uuid.uuid4().hex
+        try:
+            taken = await self.client.set(self._key(what, key), token, nx=True, px=self.ttl_ms)
+        except Exception:  # noqa: BLE001 - the caller goes on alone (logged)
+            log.exception("Could not reach Redis for a lease; going on in this process only")
+            return None
+        return token if taken else ""
+
+    async def give_back(self, what: str, key: str, token: str) -> None:
+        """Release the lease if this holder still has it (an expired lease may be another replica's now)."""
+        try:
+            await self._release(keys=[self._key(what, key)], args=[token])
+        except Exception:  # noqa: BLE001 - it expires by itself
+            log.exception("Could not release a lease in Redis; it expires by itself")
 
 
 @dataclass
@@ -144,6 +216,7 @@ class SharedState:
     flood: RedisFloodGuard
     slots: RedisSlots
     once: RedisOnce
+    lease: RedisLease
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SharedState | None:
@@ -152,4 +225,9 @@ class SharedState:
             return None
         client = connect(settings.storage.redis_url)
         secret = settings.storage.pseudonym_secret
-        return cls(RedisFloodGuard(client, secret), RedisSlots(client, secret), RedisOnce(client, secret))
+        return cls(
+            RedisFloodGuard(client, secret),
+            RedisSlots(client, secret),
+            RedisOnce(client, secret),
+            RedisLease(client, secret, LEASE_TTL),
+        )

@@ -9,7 +9,9 @@ group is busy, messages pile up and the next round merges them; when it is quiet
 once, alone. Staff replies written in a private chat (private.py) are posted the same way, for the record.
 
 Nothing is lost: every message is stored first and marked posted only after Telegram took it; what
-was not posted (a 429 past PTB's retries, an error, a restart) is found by the next round.
+was not posted (a 429 past PTB's retries, an error, a restart) is found by the next round. With
+several replicas (REDIS_URL) each case is posted by one replica at a time (a lease in Redis), so
+nothing is posted twice either; a replica killed while posting leaves its lease to expire (LEASE_TTL).
 A claimed case's messages reach the claimant's private chat much sooner (private.py); the topic is the record.
 """
 
@@ -18,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from typing import Any
 
 from telegram import Bot
 from telegram.error import RetryAfter, TelegramError
@@ -32,14 +35,19 @@ log = logging.getLogger(__name__)
 ROUND_EVERY = 30.0  # seconds between rounds when nothing wakes the queue (restarts, other replicas' leftovers)
 PAUSE_AFTER_FAILURE = 5.0  # seconds before trying again after Telegram or the database failed
 MERGE_CHARS = 3500  # texts merged into one topic message, at most (Telegram takes 4096)
+LEASE = "topic-post"  # what a replica takes a lease on, per case, while posting in its topic
 
 
-async def keep_posting(handoff: Handoff, bot: Bot) -> None:
-    """Post what waits for the topics now, and again whenever something is stored, until cancelled."""
+async def keep_posting(handoff: Handoff, bot: Bot, lease: Any = None) -> None:
+    """Post what waits for the topics now, and again whenever something is stored, until cancelled.
+
+    lease: a RedisLease (bot/telegram/core/redis_state.py) when replicas share the work: a case's
+    waiting messages are then posted by one replica at a time, so never twice.
+    """
     while True:
         handoff.topics_waiting.clear()
         try:
-            done = await post_waiting(handoff, bot)
+            done = await post_waiting(handoff, bot, lease)
         except Exception:  # noqa: BLE001 - the loop must outlive one bad round (an outage: logged, tried again)
             log.exception("Posting the person's messages in the staff topics failed; trying again")
             done = False
@@ -48,14 +56,21 @@ async def keep_posting(handoff: Handoff, bot: Bot) -> None:
             await asyncio.wait_for(handoff.topics_waiting.wait(), wait)
 
 
-async def post_waiting(handoff: Handoff, bot: Bot) -> bool:
+async def post_waiting(handoff: Handoff, bot: Bot, lease: Any = None) -> bool:
     """One round: each case with something waiting gets one topic message (or a few); whether all went."""
     done = True
     for case_id in await handoff.cases.waiting_for_topics():
-        case = await handoff.cases.get(case_id)
-        if case is None or case.forum_topic_id is None:
-            continue  # forgotten meanwhile, or its topic not created yet (escalate wakes the queue after)
-        done = await post_case(handoff, bot, case) and done
+        token = await lease.take(LEASE, str(case_id)) if lease is not None else None
+        if token == "":
+            continue  # another replica is posting this case's messages
+        try:
+            case = await handoff.cases.get(case_id)
+            if case is None or case.forum_topic_id is None:
+                continue  # forgotten meanwhile, or its topic not created yet (escalate wakes the queue after)
+            done = await post_case(handoff, bot, case) and done
+        finally:
+            if token:
+                await lease.give_back(LEASE, str(case_id), token)
     return done
 
 
