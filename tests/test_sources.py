@@ -140,6 +140,18 @@ def test_a_source_of_kind_other_is_a_warning_naming_its_line_and_the_answer_is_s
     assert load_content(content_dir, TODAY).topic("th", "work.permit") is not None
 
 
+def test_a_news_source_that_does_not_say_what_it_reports_is_a_warning_naming_its_line(content_dir: Path):
+    path = content_dir / TOPIC
+    _set_sources(path, MIXED)  # the news page is the first source and says nothing of what it reports
+    flagged = [p for p in _problems(content_dir, "warning") if "is news" in p and TOPIC in p]
+    assert len(flagged) == 1 and f"{TOPIC}:{line_of(path, 'nationthailand.com')} [sources.0]" in flagged[0], flagged
+    assert "reports:" in flagged[0]
+    edit(path, "/40044829\n", "/40044829\n    reports: the 1694 line was launched in October 2026\n")
+    assert not [p for p in _problems(content_dir, "warning") if "is news" in p and TOPIC in p]
+    topic = load_content(content_dir, TODAY).topic("th", "work.permit")
+    assert topic is not None and topic.sources[0].reports == "the 1694 line was launched in October 2026"
+
+
 def test_a_kind_written_on_the_source_wins_over_its_publishers(content_dir: Path):
     _set_sources(
         content_dir / TOPIC,

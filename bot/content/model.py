@@ -38,6 +38,7 @@ class Source:
     date: str = ""
     kind: str = ""  # official | un | ngo | news | other (bot.content.sources.KINDS)
     publisher: str = ""  # the domain of its publisher in content/sources.yml; "" if not listed
+    reports: str = ""  # for a news source: what it reports, worded as reported in the answer (editors' note)
 
 
 @dataclass(frozen=True)

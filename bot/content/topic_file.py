@@ -151,11 +151,12 @@ def load_sources(ck: Checker, doc: YamlDoc, registry: Registry | None, what: str
         if s.get("date") is not None and not _is_month_or_date(s.get("date")):
             ck.add(doc, ("sources", i, "date"), "The page date is not a date.", 'Write YYYY-MM-DD or "YYYY-MM".')
         url = str(s["url"])
-        sources.append(
-            Source(url, _date_text(s.get("checked")), _date_text(s.get("date")), *_kind(ck, doc, i, s, registry))
-        )
+        kind, publisher = _kind(ck, doc, i, s, registry)
+        reports = str(s.get("reports") or "").strip()
+        sources.append(Source(url, _date_text(s.get("checked")), _date_text(s.get("date")), kind, publisher, reports))
         if registry is not None:
             _warn_other(ck, doc, i, sources[-1], what)
+            _warn_unreported_news(ck, doc, i, sources[-1], what)
     if registry is not None and sources and not any(src.kind in TRUSTED_KINDS for src in sources):
         ck.add(
             doc,
@@ -178,6 +179,21 @@ def _warn_other(ck: Checker, doc: YamlDoc, i: int, src: Source, what: str) -> No
             f"people cannot rely on it for this {what}.",
             "Cite the page of the body that owns the fact instead, or take out (in every language) "
             "what only this site says, then remove it (docs/sources.md).",
+            "warning",
+        )
+
+
+def _warn_unreported_news(ck: Checker, doc: YamlDoc, i: int, src: Source, what: str) -> None:
+    """A warning for a news source that does not say what it reports: news only backs "it was reported"."""
+    if src.kind == "news" and not src.reports:
+        ck.add(
+            doc,
+            ("sources", i),
+            f"{src.url} is news: it can only back what the {what} says was reported (a delay, a closure), "
+            "and this source does not say what it reports.",
+            "If an official, UN or NGO source already backs the fact, remove this source. Otherwise word the "
+            "fact as reported in every language and add reports: <what it reports> to this source "
+            "(docs/sources.md).",
             "warning",
         )
 

@@ -44,6 +44,7 @@ class SourceQuality:
     oldest_day: dt.date | None  # the day it stands for (a month counts as its last day)
     outdated: bool  # the oldest check is more than MAX_AGE_YEARS before today
     trusted: bool  # at least one official, un or ngo source
+    unreported_news: int = 0  # news sources that do not say what they report
 
     def summary(self) -> str:
         """E.g. "2 official, 1 news; oldest check 2026-11"."""
@@ -57,6 +58,8 @@ class SourceQuality:
             out.append(f"checked more than {MAX_AGE_YEARS} year ago: re-check")
         if not self.trusted:
             out.append("no official, UN or NGO source")
+        if self.unreported_news:
+            out.append(f"{self.unreported_news} news source(s) not saying what they report")
         return out
 
 
@@ -68,7 +71,8 @@ def source_quality(topic: Topic, today: dt.date) -> SourceQuality:
     oldest_day, oldest = min(dated) if dated else (None, "")
     outdated = oldest_day is not None and oldest_day < _years_before(today, MAX_AGE_YEARS)
     trusted = any(s.kind in TRUSTED_KINDS for s in topic.sources)
-    return SourceQuality(kinds, oldest, oldest_day, outdated, trusted)
+    unreported = sum(1 for s in topic.sources if s.kind == "news" and not s.reports)
+    return SourceQuality(kinds, oldest, oldest_day, outdated, trusted, unreported)
 
 
 def recheck_order(quality: SourceQuality, topic_id: str) -> tuple[dt.date, bool, str]:

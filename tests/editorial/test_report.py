@@ -151,6 +151,8 @@ def test_report_shows_source_kinds_and_oldest_check_and_flags_checks_over_a_year
     page = _sections(html_path.read_text(encoding="utf-8"))["th"]
     summary = md_path.read_text(encoding="utf-8").split("(`th`)", 1)[1]
 
+    unreported = " **1 news source(s) not saying what they report**"
+
     def row(topic_id: str) -> str:
         return page.split(f"<code>{topic_id}</code>", 1)[1].split("</tr>", 1)[0]
 
@@ -163,11 +165,12 @@ def test_report_shows_source_kinds_and_oldest_check_and_flags_checks_over_a_year
     assert (
         sources[0]
         == "- `work.permit`: 1 official, 1 news; oldest check 2025-10 **checked more than 1 year ago: re-check**"
+        + unreported
     )
     assert sources[1] == "- `work.rights`: 1 official; oldest check 2025-12"
     assert sources[2:5] == [
-        "- `health.access`: 1 news; oldest check 2026-11-20 **no official, UN or NGO source**",
-        "- `safety.trafficking`: 1 news; oldest check 2026-11-20 **no official, UN or NGO source**",
+        "- `health.access`: 1 news; oldest check 2026-11-20 **no official, UN or NGO source**" + unreported,
+        "- `safety.trafficking`: 1 news; oldest check 2026-11-20 **no official, UN or NGO source**" + unreported,
         "- `health.emergency`: 1 official; oldest check 2026-11-20",
     ]
     assert all("oldest check 2026-11" in line for line in sources[5:]), sources
