@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.replies import language_payload, topic_payload
+from tests.helpers.vague import VAGUE
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
@@ -64,18 +65,6 @@ async def test_unsupported_language_gets_english_and_the_list(assistant):
     assert turn.language == "en"
     for lang in content.languages:
         assert lang.name in turn.reply.messages[0]
-
-
-VAGUE = [
-    "papers doctor school",
-    "i have a question",
-    "what about the thing",
-    "hmm",
-    "the office",
-    "xqzv blorp",
-    "asdkj qwpoe zxcmn",
-    "bla bla",
-]
 
 
 async def test_unclear_question_offers_topics_and_a_person(assistant):

@@ -13,13 +13,17 @@ from bot.telegram.core.render import escape
 from tests.helpers.forum import ForumBotApi
 from tests.helpers.handoff import cases, text_of
 from tests.helpers.telegram import Person, buttons
+from tests.helpers.vague import not_understood
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
-NOT_UNDERSTOOD = (
-    "i want to know something",  # the model: nlu_fallback (no topic sure enough: config.yml thresholds)
-    "who won the football match yesterday",
-)  # the model: out_of_scope
+OUT_OF_SCOPE = "who won the football match yesterday"  # the model: out_of_scope
+
+
+@pytest.fixture
+async def vague(assistant: Any) -> str:
+    """A message the model does not understand: nlu_fallback (no topic sure enough: config.yml thresholds)."""
+    return await not_understood(assistant)
 
 
 @pytest.fixture
@@ -63,13 +67,15 @@ async def test_without_a_staff_chat_asking_for_a_person_gives_the_hotlines(
     assert forum_api.topics() == []
 
 
-async def test_two_messages_not_understood_in_a_row_offer_a_person(handoff_bot, forum_api: ForumBotApi, assistant):
+async def test_two_messages_not_understood_in_a_row_offer_a_person(
+    handoff_bot, forum_api: ForumBotApi, assistant, vague
+):
     content = assistant.store.current()
     person = Person(forum_api, 6003, "en")
     async with handoff_bot() as app:
-        first = await person.say(NOT_UNDERSTOOD[0])
+        first = await person.say(vague)
         assert all(m["text"] != text_of(content, "en", "handoff.offer.after_fallbacks") for m in first)
-        [offer] = await person.say(NOT_UNDERSTOOD[1])
+        [offer] = await person.say(OUT_OF_SCOPE)
         assert offer["text"] == text_of(content, "en", "handoff.offer.after_fallbacks")
         assert [b["callback_data"] for b in buttons(offer)] == [HUMAN_PAYLOAD, MENU_PAYLOAD]
 
@@ -79,24 +85,24 @@ async def test_two_messages_not_understood_in_a_row_offer_a_person(handoff_bot, 
         assert cases(app)[0]["kind"] == "request" and waiting["text"]
 
 
-async def test_the_offer_is_the_assistants_own_reply_in_every_front_end(assistant):
+async def test_the_offer_is_the_assistants_own_reply_in_every_front_end(assistant, vague):
     content = assistant.store.current()
     conversation = f"test-{uuid.uuid4().hex[:10]}"
-    first = await assistant.handle(conversation, NOT_UNDERSTOOD[0], "en")
-    second = await assistant.handle(conversation, NOT_UNDERSTOOD[1], "en")
+    first = await assistant.handle(conversation, vague, "en")
+    second = await assistant.handle(conversation, OUT_OF_SCOPE, "en")
     assert (first.topic, second.topic) == ("nlu_fallback", "out_of_scope")
     assert content.text("en", "handoff.offer.after_fallbacks") not in first.reply.messages
     assert second.reply.messages == [content.text("en", "handoff.offer.after_fallbacks")]
     assert [b.payload for b in second.reply.buttons] == [HUMAN_PAYLOAD, MENU_PAYLOAD]
 
 
-async def test_a_message_understood_in_between_resets_the_count(handoff_bot, forum_api: ForumBotApi, assistant):
+async def test_a_message_understood_in_between_resets_the_count(handoff_bot, forum_api: ForumBotApi, assistant, vague):
     content = assistant.store.current()
     person = Person(forum_api, 6004, "en")
     async with handoff_bot():
-        await person.say(NOT_UNDERSTOOD[0])
+        await person.say(vague)
         await person.say("how do I register at the town hall?")
-        again = await person.say(NOT_UNDERSTOOD[1])
+        again = await person.say(OUT_OF_SCOPE)
     assert all(m["text"] != text_of(content, "en", "handoff.offer.after_fallbacks") for m in again)
 
 
