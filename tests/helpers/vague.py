@@ -20,6 +20,13 @@ VAGUE = [
     "xqzv blorp",
     "asdkj qwpoe zxcmn",
     "bla bla",
+    # a person unsure what to ask, naming two or three things at once
+    "something about papers or maybe work",
+    "papers or work or a house",
+    "is it about the doctor or the papers",
+    "maybe school maybe doctor",
+    "work or papers i dont know",
+    "question about papers and money and house",
 ]
 
 
