@@ -95,3 +95,19 @@ async def test_a_press_in_another_staff_group_does_nothing(handoff_bot, forum_ap
         )
         assert cases(app)[0]["state"] == "queued"
         assert forum_api.sent(5303, since) == []
+
+
+def test_a_team_language_the_loaded_content_lacks_stops_the_start(assistant, content_copy, tmp_path, roster_file):
+    """STAFF_CHATS read while the content could not be (format only): the bot checks the codes when it starts."""
+    from dataclasses import replace
+
+    from bot.settings import SettingsError
+    from bot.telegram import build_application
+    from tests.helpers.telegram import telegram_settings
+
+    settings = telegram_settings(
+        content_copy, tmp_path, STAFF_CHAT_ID=str(STAFF_CHAT_ID), STAFF_ROSTER=str(roster_file)
+    )
+    settings = replace(settings, handoff=replace(settings.handoff, teams={"de": TEAM_CHAT_ID}))
+    with pytest.raises(SettingsError, match=r"STAFF_CHATS names languages not in content/languages.yml \(de\)"):
+        build_application(settings, assistant, base_url="http://127.0.0.1:9")
