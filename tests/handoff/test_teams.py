@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from bot.telegram.core.callback_data import CLAIM, FORGET_YES
+from bot.telegram.core.render import escape
 from tests.helpers.fake_bot_api import user
 from tests.helpers.forum import (
     BURMESE_STAFF,
@@ -111,3 +112,31 @@ def test_a_team_language_the_loaded_content_lacks_stops_the_start(assistant, con
     settings = replace(settings, handoff=replace(settings.handoff, teams={"de": TEAM_CHAT_ID}))
     with pytest.raises(SettingsError, match=r"STAFF_CHATS names languages not in content/languages.yml \(de\)"):
         build_application(settings, assistant, base_url="http://127.0.0.1:9")
+
+
+async def test_urgent_and_transfer_stay_in_the_cases_group(handoff_bot, forum_api: ForumBotApi, assistant):
+    """English in a team's group: the urgent note and rename, a transfer's chooser, note and rename go there."""
+    from bot.telegram.core.callback_data import ROUTE, TRANSFER
+
+    content = assistant.store.current()
+    person = Person(forum_api, 5304, "en")
+    async with handoff_bot(STAFF_CHATS=f"en={TEAM_CHAT_ID}") as app:
+        _, card, thread = await escalate(forum_api, person, TEAM_CHAT_ID)
+        since = forum_api.mark()
+        await person.say("Please help, my husband is beating me", count=1)
+        note, _relayed = await forum_api.wait_in_topic(thread, since, 2, TEAM_CHAT_ID)
+        assert note["text"].startswith(content.text("en", "handoff.staff.now_urgent", topic="safety.violence"))
+        [renamed] = forum_api.called("editForumTopic", since)
+        assert renamed.params["chat_id"] == TEAM_CHAT_ID
+
+        since = forum_api.mark()
+        await press_as(forum_api, THAI_SUPERVISOR, card, f"{TRANSFER}1", TEAM_CHAT_ID)
+        [chooser] = await forum_api.wait_in_topic(thread, since, 1, TEAM_CHAT_ID)
+        since = forum_api.mark()
+        await press_as(forum_api, THAI_SUPERVISOR, chooser, f"{ROUTE}1:th", TEAM_CHAT_ID)
+        [moved] = await forum_api.wait_in_topic(thread, since, 1, TEAM_CHAT_ID)
+        assert escape(content.text("en", "handoff.staff.transferred", target="th", staff="User900002")) in moved["text"]
+        [renamed] = forum_api.called("editForumTopic", since)
+        assert renamed.params["chat_id"] == TEAM_CHAT_ID
+        assert forum_api.sent(STAFF_CHAT_ID) == []  # nothing ever in the default group
+        assert (cases(app)[0]["routed_to"], cases(app)[0]["staff_group"]) == ("th", TEAM_CHAT_ID)
