@@ -1,6 +1,7 @@
 """Benchmark of the hotline under Telegram's limits: how long a person's message takes to reach staff.
 
-Run with `.venv/bin/python -m bench.hotline` (`--cases 5 --seconds 40` for a quick check).
+Run with `.venv/bin/python -m bench.hotline` (`--cases 5 --seconds 40` for a quick check; `--teams 3`
+splits the cases by language over three staff groups, STAFF_CHATS).
 
 The real bot (`python -m bot run`, the handoff on: a staff supergroup with forum topics and a roster of
 --staff members speaking English, on duty all week; SQLite in a temporary VAR_DIR) polls the tests' fake
@@ -13,6 +14,8 @@ handoff appends fail at once and are logged.
 Set-up (not measured): each staff member writes /start in their private chat with the bot; --cases people
 write /human; the cases are claimed round-robin by the staff; then the group's minute is left to pass.
 Measured: each person writes one message every --every seconds (the people spread evenly) for --seconds.
+With --teams N the people speak N languages in turn (English, Burmese, Khmer); English goes to the default
+staff group, each other language to its team's (STAFF_CHATS), each group with Telegram's 20 a minute.
 Latency of one message = from the moment the bot fetched it (getUpdates) to the first message the bot sent
 that staff can see with it: in the case's forum topic or in the claiming staff member's private chat.
 Lost = never seen by staff within --drain seconds after the last message (the run waits that long at
@@ -48,6 +51,8 @@ PERSON_BASE = 6_100_000  # the people's Telegram ids
 STAFF_BASE = 8_100_000  # the staff's Telegram ids
 TOKEN_RE = re.compile(r"\bp\d+m\d+x\b")  # what each measured message carries, once
 SETUP_TIMEOUT = 600.0
+TEAM_LANGUAGES = ("en", "my", "km")  # --teams N: the first N; en stays in the default group
+TEAM_GROUPS = {"my": -1002000000001, "km": -1002000000002}  # the teams' forum supergroups (STAFF_CHATS)
 
 
 class HotlineBotApi(ForumBotApi):
@@ -61,6 +66,7 @@ class HotlineBotApi(ForumBotApi):
         self.in_topic_at: dict[str, float] = {}  # token → first message in the forum topic with it
         self.group_sends: list[float] = []
         self.staff_ids: set[int] = set()
+        self.groups = {STAFF_CHAT_ID}  # the staff groups: the default one, the teams' with --teams
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         got = await super()._get_updates(params)
@@ -73,21 +79,30 @@ class HotlineBotApi(ForumBotApi):
         result = super()._result(method, params)
         if result is not None and (method == "sendmessage" or method in MEDIA_METHODS):
             now, chat_id = time.monotonic(), params["chat_id"]
-            if chat_id == STAFF_CHAT_ID:
+            if chat_id in self.groups:
                 self.group_sends.append(now)
-            if chat_id == STAFF_CHAT_ID or chat_id in self.staff_ids:
+            if chat_id in self.groups or chat_id in self.staff_ids:
                 for token in TOKEN_RE.findall(params.get("text") or params.get("caption") or ""):
                     self.seen.setdefault(token, now)
-                    if chat_id == STAFF_CHAT_ID:
+                    if chat_id in self.groups:
                         self.in_topic_at.setdefault(token, now)
         return result
 
+    def add_team_groups(self, teams: int) -> dict[str, int]:
+        """Register the first teams-1 team groups as forum supergroups; language → group."""
+        groups = {lang: TEAM_GROUPS[lang] for lang in TEAM_LANGUAGES[1:teams]}
+        for lang, chat_id in groups.items():
+            self._chats[chat_id] = {"id": chat_id, "type": "supergroup", "title": f"Team {lang}", "is_forum": True}
+            self.groups.add(chat_id)
+        return groups
 
-def roster(staff: list[int]) -> str:
-    """A roster: every member speaks English and is on duty all week."""
+
+def roster(staff: list[int], languages: tuple[str, ...] = ("en",)) -> str:
+    """A roster: every member speaks the languages and is on duty all week."""
+    hours = "".join(f'      {lang}: ["mon-sun 00:00-24:00"]\n' for lang in languages)
     members = "".join(
-        f"  - id: {uid}\n    name: Staff {i}\n    role: staff\n    languages: [en]\n"
-        f'    hours:\n      en: ["mon-sun 00:00-24:00"]\n'
+        f"  - id: {uid}\n    name: Staff {i}\n    role: staff\n    languages: [{', '.join(languages)}]\n"
+        f"    hours:\n{hours}"
         for i, uid in enumerate(staff, 1)
     )
     return f"time_zone: UTC\nstaff:\n{members}"
@@ -115,8 +130,13 @@ async def wait(api: HotlineBotApi, ready: Any, proc: subprocess.Popen[bytes], wh
         await asyncio.sleep(0.2)
 
 
-async def set_up(
-    api: HotlineBotApi, proc: subprocess.Popen[bytes], people: list[int], staff: list[int], claim: bool = True
+async def set_up(  # noqa: PLR0913
+    api: HotlineBotApi,
+    proc: subprocess.Popen[bytes],
+    people: list[int],
+    staff: list[int],
+    claim: bool = True,
+    lang_of: dict[int, str] | None = None,
 ) -> None:
     """Staff /start in private; people open cases; the cases are claimed round-robin; the group minute passes."""
     for uid in staff:
@@ -124,24 +144,23 @@ async def set_up(
     await wait(api, lambda: all(api.sent(uid) for uid in staff), proc, "staff pressed /start")
     since = api.mark()
     for uid in people:
-        api.text(user(uid, "en"), "/human")
-    cards: dict[int, dict[str, Any]] = {}
+        api.text(user(uid, (lang_of or {}).get(uid, "en")), "/human")
+    cards: dict[int, tuple[int, dict[str, Any]]] = {}  # case id → (its group, its card)
 
     def cards_in() -> bool:
-        for message in api.sent(STAFF_CHAT_ID, since):
-            for row in (message.get("reply_markup") or {}).get("inline_keyboard") or []:
-                for button in row:
-                    if str(button.get("callback_data", "")).startswith(CLAIM):
-                        cards[int(button["callback_data"][len(CLAIM) :])] = message
+        for group in api.groups:
+            for message in api.sent(group, since):
+                for row in (message.get("reply_markup") or {}).get("inline_keyboard") or []:
+                    for button in row:
+                        if str(button.get("callback_data", "")).startswith(CLAIM):
+                            cards[int(button["callback_data"][len(CLAIM) :])] = (group, message)
         return len(cards) >= len(people)
 
     await wait(api, cards_in, proc, "the cases opened")
     print(f"hotline: {len(cards)} cases open", file=sys.stderr)
     since = api.mark()
-    for i, (case_id, card) in enumerate(sorted(cards.items()) if claim else ()):
-        api.press(
-            user(staff[i % len(staff)]), api.stored_message(STAFF_CHAT_ID, card["message_id"]), f"{CLAIM}{case_id}"
-        )
+    for i, (case_id, (group, card)) in enumerate(sorted(cards.items()) if claim else ()):
+        api.press(user(staff[i % len(staff)]), api.stored_message(group, card["message_id"]), f"{CLAIM}{case_id}")
     if claim:
         await wait(api, lambda: all(api.sent(uid, since) for uid in people), proc, "the cases were claimed")
     print(f"hotline: {'every case claimed' if claim else 'left unclaimed'}; the group's minute passes", file=sys.stderr)
@@ -157,8 +176,11 @@ async def bench(args: argparse.Namespace, tmp: Path) -> None:
     people = [PERSON_BASE + i for i in range(args.cases)]
     staff = [STAFF_BASE + i for i in range(args.staff)]
     api.staff_ids = set(staff)
+    languages = TEAM_LANGUAGES[: args.teams]
+    teams = api.add_team_groups(args.teams)
+    lang_of = {uid: languages[i % len(languages)] for i, uid in enumerate(people)}
     roster_file = tmp / "staff.yml"
-    roster_file.write_text(roster(staff), encoding="utf-8")
+    roster_file.write_text(roster(staff, languages), encoding="utf-8")
     env = clean_env(
         TELEGRAM_BOT_TOKEN=TOKEN,
         PSEUDONYM_SECRET=secrets.token_hex(32),
@@ -167,13 +189,14 @@ async def bench(args: argparse.Namespace, tmp: Path) -> None:
         RASA_URL=f"http://127.0.0.1:{free_port()}",  # closed: the hotline does not need Rasa
         STAFF_CHAT_ID=str(STAFF_CHAT_ID),
         STAFF_ROSTER=str(roster_file),
+        STAFF_CHATS=",".join(f"{lang}={chat_id}" for lang, chat_id in teams.items()),
         LOG_LEVEL="ERROR",
     )
     log = tmp / "bot.log"
     proc = start_module(["bench.hotline", "--serve-bot"], env, log)
     try:
         await wait_until(lambda: bool(api.called("getUpdates")), proc, "python -m bot run", log)
-        await set_up(api, proc, people, staff, claim=not args.unclaimed)
+        await set_up(api, proc, people, staff, claim=not args.unclaimed, lang_of=lang_of)
         refused_before, group_before = api.telegram.refused, len(api.group_sends)
         sent: dict[str, int] = {}  # token → update id
         start = time.monotonic()
@@ -183,7 +206,7 @@ async def bench(args: argparse.Namespace, tmp: Path) -> None:
                 at = start + k * args.every + i * args.every / len(people)
                 await asyncio.sleep(max(0.0, at - time.monotonic()))
                 token = f"p{i}m{k}x"
-                sent[token] = api.text(user(uid, "en"), f"message {token} from the person")["update_id"]
+                sent[token] = api.text(user(uid, lang_of[uid]), f"message {token} from the person")["update_id"]
         last = time.monotonic()
         while len(set(sent) & set(api.in_topic_at)) < len(sent) and time.monotonic() < last + args.drain:
             if proc.poll() is not None:
@@ -207,6 +230,7 @@ def report(
     print(
         f"\nhotline, {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {platform.machine()}, "
         f"{args.cases} cases {'unclaimed' if args.unclaimed else f'claimed by {args.staff} staff'}, "
+        f"{f'{args.teams} staff groups (STAFF_CHATS), ' if args.teams > 1 else 'one staff group, '}"
         f"one message per person every {args.every:g} s "
         f"for {args.seconds:g} s ({len(sent)} messages)"
     )
@@ -227,6 +251,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=120.0, help="how long the people write (default 120)")
     parser.add_argument("--drain", type=float, default=300.0, help="seconds to wait for the last messages")
     parser.add_argument("--unclaimed", action="store_true", help="leave the cases queued (nobody claims them)")
+    parser.add_argument(
+        "--teams", type=int, default=1, choices=(1, 2, 3), help="staff groups, the cases split by language (default 1)"
+    )
     parser.add_argument("--serve-bot", action="store_true", help=argparse.SUPPRESS)  # the bot process
     args = parser.parse_args()
     if args.serve_bot:

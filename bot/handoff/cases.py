@@ -48,14 +48,17 @@ def _case(row: Row) -> Case:
         row.routed_to,
         row.told_position,
         row.rating,
+        row.staff_group,
     )
 
 
 class CaseStore(MessageStore):
     """Cases and their messages (MessageStore) in the assistant's database (blocking SQL in a worker thread)."""
 
-    async def open(self, pseudonym: str, language: str, region: str, kind: Kind, topic: str | None = None) -> Case:
-        """Open a queued case for the person, or give their case that is already open."""
+    async def open(  # noqa: PLR0913
+        self, pseudonym: str, language: str, region: str, kind: Kind, topic: str | None = None, staff_group: int = 0
+    ) -> Case:
+        """Open a queued case for the person (its topic in staff_group), or give their case that is already open."""
         now = utcnow()
 
         def work(conn: Connection) -> Case:
@@ -74,6 +77,7 @@ class CaseStore(MessageStore):
                     state=State.QUEUED.value,
                     created_at=now,
                     last_seen=now,
+                    staff_group=staff_group,
                 )
             ).inserted_primary_key[0]
             return _case(conn.execute(sa.select(CASES).where(CASES.c.id == key)).one())
@@ -97,35 +101,34 @@ class CaseStore(MessageStore):
         """The person's open case, if any."""
         return await self._one(sa.and_(CASES.c.pseudonym == pseudonym, CASES.c.state != State.CLOSED.value))
 
-    async def for_forum_topic(self, forum_topic_id: int) -> Case | None:
-        """The case whose staff forum topic this is."""
-        return await self._one(CASES.c.forum_topic_id == forum_topic_id)
+    async def for_forum_topic(self, forum_topic_id: int, groups: tuple[int, ...] = (0,)) -> Case | None:
+        """The case whose staff forum topic this is, in one of these staff groups (a topic id is per group)."""
+        return await self._one(sa.and_(CASES.c.forum_topic_id == forum_topic_id, CASES.c.staff_group.in_(groups)))
 
-    async def topics_of(self, pseudonym: str) -> list[int]:
-        """The staff forum topics of the person's cases."""
+    async def topics_of(self, pseudonym: str) -> list[tuple[int, int]]:
+        """The staff forum topics of the person's cases: (staff group, topic id); group 0 is the default one."""
 
-        def work(conn: Connection) -> list[int]:
-            query = sa.select(CASES.c.forum_topic_id).where(
+        def work(conn: Connection) -> list[tuple[int, int]]:
+            query = sa.select(CASES.c.staff_group, CASES.c.forum_topic_id).where(
                 CASES.c.pseudonym == pseudonym, CASES.c.forum_topic_id.is_not(None)
             )
-            return [int(i) for i in conn.execute(query).scalars()]
+            return [(int(group), int(topic)) for group, topic in conn.execute(query)]
 
         return await self.db.in_transaction(work)
 
-    async def topics_to_delete(self, limit: int = 100) -> list[int]:
-        """Forum topics whose cases were forgotten or expired, still to delete through Telegram; oldest first."""
+    async def topics_to_delete(self, limit: int = 100) -> list[tuple[int, int]]:
+        """Topics of forgotten or expired cases, still to delete through Telegram: (group, topic); oldest first."""
 
-        def work(conn: Connection) -> list[int]:
-            query = sa.select(TOPICS.c.forum_topic_id).order_by(TOPICS.c.last_seen).limit(limit)
-            return [int(i) for i in conn.execute(query).scalars()]
+        def work(conn: Connection) -> list[tuple[int, int]]:
+            query = sa.select(TOPICS.c.staff_group, TOPICS.c.forum_topic_id).order_by(TOPICS.c.last_seen).limit(limit)
+            return [(int(group), int(topic)) for group, topic in conn.execute(query)]
 
         return await self.db.in_transaction(work)
 
-    async def topic_deleted(self, forum_topic_id: int) -> None:
+    async def topic_deleted(self, staff_group: int, forum_topic_id: int) -> None:
         """Telegram deleted the topic: its id is forgotten too."""
-        await self.db.in_transaction(
-            lambda conn: conn.execute(sa.delete(TOPICS).where(TOPICS.c.forum_topic_id == forum_topic_id))
-        )
+        where = sa.and_(TOPICS.c.staff_group == staff_group, TOPICS.c.forum_topic_id == forum_topic_id)
+        await self.db.in_transaction(lambda conn: conn.execute(sa.delete(TOPICS).where(where)))
 
     async def _one(self, where: sa.sql.ColumnElement[bool]) -> Case | None:
         def work(conn: Connection) -> Case | None:

@@ -87,6 +87,7 @@ class Case:
     routed_to: str | None = None  # after a transfer: a language code or SUPERVISOR
     told_position: int | None = None  # the queue position the person was last told
     rating: int | None = None
+    staff_group: int = 0  # the staff supergroup its topic is in (its language team's); 0: the default group
 
     @property
     def open(self) -> bool:

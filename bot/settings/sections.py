@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from bot.settings import defaults
+from bot.settings.teams import content_languages, staff_chats
 from bot.settings.values import SettingsError, bot_username, chat_id, seconds, whole
 
 
@@ -102,21 +103,32 @@ class TelegramSettings:
 
 @dataclass(frozen=True)
 class HandoffSettings:
-    """The staff supergroup (None: no handoff to staff), its roster, the language of the bot's staff messages."""
+    """The staff supergroup (None: no handoff to staff), its roster, the language of the bot's staff messages.
+
+    teams: the language teams' supergroups (STAFF_CHATS), language code → chat id; the rest go to chat_id.
+    """
 
     chat_id: int | None = None
     roster: Path | None = None
     language: str = defaults.LANGUAGE
+    teams: Mapping[str, int] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> HandoffSettings:
-        """STAFF_CHAT_ID, STAFF_ROSTER, STAFF_LANGUAGE."""
+        """STAFF_CHAT_ID, STAFF_ROSTER, STAFF_LANGUAGE, STAFF_CHATS (language codes checked if the content is there)."""
         env = _env(env)
+        teams = staff_chats(env, content_languages(content_dir(env))) if env.get("STAFF_CHATS", "").strip() else {}
         return cls(
             chat_id(env, "STAFF_CHAT_ID"),
             Path(env["STAFF_ROSTER"]) if env.get("STAFF_ROSTER") else None,
             env.get("STAFF_LANGUAGE") or defaults.LANGUAGE,
+            teams,
         )
+
+    @property
+    def chats(self) -> frozenset[int]:
+        """Every staff supergroup: the default one and the teams' (none without STAFF_CHAT_ID)."""
+        return frozenset() if self.chat_id is None else frozenset({self.chat_id, *self.teams.values()})
 
 
 @dataclass(frozen=True)

@@ -89,6 +89,8 @@ class Case(Base):
     rating = sa.Column(sa.Integer, nullable=True)
     routed_to = sa.Column(sa.String(16), nullable=True)  # after a transfer: a language code or "supervisor"
     told_position = sa.Column(sa.Integer, nullable=True)  # the queue position the person was last told
+    # the staff supergroup of its language team (STAFF_CHATS) where its topic is; 0: the default (STAFF_CHAT_ID)
+    staff_group = sa.Column(sa.BigInteger, nullable=False, server_default="0")
 
 
 class CaseMessage(Base):
@@ -161,6 +163,7 @@ class ForumTopicDeletion(Base):
 
     __tablename__ = "forum_topic_deletions"
 
+    staff_group = sa.Column(sa.BigInteger, primary_key=True, autoincrement=False)  # its case's; 0: the default
     forum_topic_id = sa.Column(sa.BigInteger, primary_key=True, autoincrement=False)
     last_seen = sa.Column(UTCDateTime, nullable=False, index=True)  # when it was queued
 

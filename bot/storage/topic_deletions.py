@@ -20,15 +20,18 @@ TOPICS = ForumTopicDeletion.__table__
 CASES = Case.__table__
 
 
-def queue_topics_of(conn: Connection, cases_where: Any) -> list[int]:
-    """Queue the forum topics of the cases matching cases_where (before they are deleted); their ids."""
-    ids = [
-        int(i)
-        for i in conn.execute(
-            sa.select(CASES.c.forum_topic_id).where(cases_where, CASES.c.forum_topic_id.is_not(None))
-        ).scalars()
-    ]
+def queue_topics_of(conn: Connection, cases_where: Any) -> list[tuple[int, int]]:
+    """Queue the forum topics of the cases matching cases_where (before they are deleted): (group, topic id).
+
+    A topic's id is unique within its staff group only (the language teams' groups, STAFF_CHATS); group 0
+    is the default group (STAFF_CHAT_ID).
+    """
+    query = sa.select(CASES.c.staff_group, CASES.c.forum_topic_id).where(
+        cases_where, CASES.c.forum_topic_id.is_not(None)
+    )
+    topics = [(int(group), int(topic)) for group, topic in conn.execute(query)]
     now = utcnow()
-    for topic_id in ids:
-        upsert(conn, TOPICS, {"forum_topic_id": topic_id, "last_seen": now}, {"last_seen": now})
-    return ids
+    for group, topic in topics:
+        values = {"staff_group": group, "forum_topic_id": topic, "last_seen": now}
+        upsert(conn, TOPICS, values, {"last_seen": now})
+    return topics

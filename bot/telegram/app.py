@@ -102,7 +102,7 @@ def build_application(settings: Settings, assistant: Assistant, base_url: str | 
     shared = SharedState.from_settings(settings)
     flood = shared.flood if shared else FloodGuard()
     staff_flood = FloodGuard(max_messages=STAFF_MAX_MESSAGES)  # per process
-    staff_chat = () if settings.handoff.chat_id is None else (settings.handoff.chat_id,)
+    staff_chats = tuple(settings.handoff.chats)  # the default staff group and the language teams'
 
     root = (base_url or settings.telegram.api_base_url).rstrip("/")
     app = (
@@ -113,7 +113,7 @@ def build_application(settings: Settings, assistant: Assistant, base_url: str | 
         .rate_limiter(
             PacedRateLimiter(ChatPacer(shared=shared.slots if shared else None), max_retries=RETRIES_AFTER_FLOOD_WAIT)
         )  # + 1 message/s per chat
-        .concurrent_updates(PerChatUpdateProcessor(staff_chat))  # chats in parallel, each in order, backlogs capped
+        .concurrent_updates(PerChatUpdateProcessor(staff_chats))  # chats in parallel, each in order, backlogs capped
         .context_types(ContextTypes(context=BotContext))  # handlers get services, content, language, person
         .build()
     )

@@ -72,13 +72,31 @@ async def test_forgetting_the_person_deletes_their_cases_and_messages(store: Cas
     case = await store.open(PERSON, "my", "th", Kind.REQUEST)
     await store.set_forum_topic(case.id, 501)
     await store.add_message(case.id, Direction.USER, "private")
-    assert await store.topics_of(PERSON) == [501]
+    assert await store.topics_of(PERSON) == [(0, 501)]  # group 0: the default staff group
     await store.db.forget(PERSON)
     assert await store.get(case.id) is None
     assert await store.messages(case.id) == []
-    assert await store.topics_to_delete() == [501]  # the staff-chat topic: deleted through Telegram
-    await store.topic_deleted(501)
+    assert await store.topics_to_delete() == [(0, 501)]  # the staff-chat topic: deleted through Telegram
+    await store.topic_deleted(0, 501)
     assert await store.topics_to_delete() == []
+
+
+async def test_a_topic_id_is_per_staff_group(store: CaseStore):
+    """Two teams' groups number their topics on their own: the same id in each is two topics."""
+    mine = await store.open(PERSON, "my", "th", Kind.REQUEST, staff_group=-100777)
+    await store.db.remember_chat("q" * 64, 78)
+    theirs = await store.open("q" * 64, "en", "th", Kind.REQUEST)
+    await store.set_forum_topic(mine.id, 501)
+    await store.set_forum_topic(theirs.id, 501)
+    assert (mine.staff_group, theirs.staff_group) == (-100777, 0)
+    assert (await store.for_forum_topic(501, (-100777,))).id == mine.id
+    assert (await store.for_forum_topic(501, (-100999, 0))).id == theirs.id
+    assert await store.for_forum_topic(501, (-100888,)) is None
+    await store.db.forget(PERSON)
+    await store.db.forget("q" * 64)
+    assert sorted(await store.topics_to_delete()) == [(-100777, 501), (0, 501)]
+    await store.topic_deleted(-100777, 501)
+    assert await store.topics_to_delete() == [(0, 501)]
 
 
 async def test_retention_queues_the_topics_of_the_cases_it_deletes(store: CaseStore):
@@ -95,7 +113,7 @@ async def test_retention_queues_the_topics_of_the_cases_it_deletes(store: CaseSt
         conn.execute(sa.text("UPDATE users SET last_seen = '2020-01-01' WHERE pseudonym = :p"), {"p": PERSON})
     await store.db.purge(90)
     assert await store.get(old.id) is None and await store.get(fresh.id) is not None
-    assert await store.topics_to_delete() == [501]
+    assert await store.topics_to_delete() == [(0, 501)]
 
 
 async def test_queue_positions_transfer_and_rating(store: CaseStore):

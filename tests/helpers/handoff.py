@@ -36,18 +36,20 @@ def case_messages(app: Any) -> list[Any]:
         return list(conn.execute(sa.text("SELECT * FROM case_messages ORDER BY id")).mappings())
 
 
-async def escalate(api: ForumBotApi, person: Person) -> tuple[dict[str, Any], dict[str, Any], int]:
-    """/human → (the person's reply, the summary card, the forum topic's thread id)."""
+async def escalate(
+    api: ForumBotApi, person: Person, chat_id: int = STAFF_CHAT_ID
+) -> tuple[dict[str, Any], dict[str, Any], int]:
+    """/human → (the person's reply, the summary card, the forum topic's thread id); the topic in chat_id."""
     since = api.mark()
     [reply] = await person.say("/human", count=1)
-    [topic] = api.topics(since)
-    [card] = api.in_topic(topic["message_thread_id"], since)
+    [topic] = api.topics(since, chat_id)
+    [card] = api.in_topic(topic["message_thread_id"], since, chat_id)
     return reply, card, topic["message_thread_id"]
 
 
-async def press_as(api: ForumBotApi, uid: int, message: dict[str, Any], data: str) -> str:
-    """Press a button of the staff chat as uid; wait until the press is answered; the query id."""
-    query_id = api.press(user(uid), api.stored_message(STAFF_CHAT_ID, message["message_id"]), data)
+async def press_as(api: ForumBotApi, uid: int, message: dict[str, Any], data: str, chat_id: int = STAFF_CHAT_ID) -> str:
+    """Press a button of the staff chat (or of group chat_id) as uid; wait until the press is answered; the query id."""
+    query_id = api.press(user(uid), api.stored_message(chat_id, message["message_id"]), data)
     await api.wait_for(
         lambda _: any(c.params["callback_query_id"] == query_id for c in api.called("answerCallbackQuery"))
     )

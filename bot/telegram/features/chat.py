@@ -75,7 +75,7 @@ async def _ask(context: BotContext, text: str, current: str | None, trusted: boo
     await send_reply(context.bot, chat_id, reply, svc.payloads, feedback_row)
 
 
-async def _after_forget(context: BotContext, turn: Turn, person: str, topics: list[int]) -> Reply:
+async def _after_forget(context: BotContext, turn: Turn, person: str, topics: list[tuple[int, int]]) -> Reply:
     """The confirmation, only as far as it is true: Rasa's copy read back, the staff topics deleted."""
     lang, content, handoff = turn.language, context.content, handoff_of(context)
     messages = list(turn.reply.messages)

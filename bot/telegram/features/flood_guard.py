@@ -29,7 +29,8 @@ log = logging.getLogger(__name__)
 
 
 def _in_staff_chat(update: Update, context: BotContext) -> bool:
-    return update.effective_chat is not None and update.effective_chat.id == context.services.settings.handoff.chat_id
+    chat = update.effective_chat
+    return chat is not None and chat.id in context.services.settings.handoff.chats
 
 
 async def _verdict(update: Update, context: BotContext) -> Verdict:

@@ -43,7 +43,7 @@ async def intercept(update: Update, context: BotContext) -> None:
     chat, sender = update.effective_chat, update.effective_user
     if handoff is None or chat is None or sender is None:
         return
-    if chat.id == handoff.staff_chat_id:
+    if chat.id in handoff.groups:
         try:
             await from_staff_chat(handoff, update, context)
         except Exception:  # noqa: BLE001 - logged; the staff chat never reaches the assistant

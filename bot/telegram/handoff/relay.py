@@ -69,10 +69,10 @@ async def escalate(
             svc.payloads,
         )
         return None
-    case = await handoff.cases.open(person, lang, svc.region, kind, topic)
+    case = await handoff.cases.open(person, lang, svc.region, kind, topic, handoff.group_for(lang))
     if case.forum_topic_id is None:
         try:
-            forum = await bot.create_forum_topic(handoff.staff_chat_id, topic_name(handoff, case))
+            forum = await bot.create_forum_topic(handoff.chat_of(case), topic_name(handoff, case))
         except TelegramError:
             log.exception("Could not create the staff forum topic for case %s; giving the help lines", case.id)
             await handoff.cases.apply(case.id, Event.CLOSE)
@@ -213,7 +213,7 @@ async def close(handoff: Handoff, bot: Bot, case: Case, closed_by: str | None, t
     )
     with contextlib.suppress(TelegramError):
         await to_topic(handoff, bot, case, note)
-        await bot.close_forum_topic(handoff.staff_chat_id, case.forum_topic_id)  # type: ignore[arg-type]
+        await bot.close_forum_topic(handoff.chat_of(case), case.forum_topic_id)  # type: ignore[arg-type]
     await tracker_event(handoff, case.pseudonym, "resume")
     chat_id = await handoff.services.storage.db.chat_id_for(case.pseudonym) if tell_person else None
     if chat_id is not None:

@@ -25,7 +25,7 @@ async def to_topic(
     if html_tail:
         pieces[-1] = f"{pieces[-1]}\n\n{html_tail}".strip()
     markup = keyboard(buttons or [], handoff.services.payloads)
-    sent = await send_html(bot, handoff.staff_chat_id, pieces, markup, case.forum_topic_id)
+    sent = await send_html(bot, handoff.chat_of(case), pieces, markup, case.forum_topic_id)
     return sent[-1]
 
 
@@ -62,7 +62,7 @@ async def send_stored(
         else {}
     )
     sent = await send(
-        chat_id or handoff.staff_chat_id,
+        chat_id or handoff.chat_of(case),
         message.media_file_id,
         message_thread_id=None if chat_id else case.forum_topic_id,
         **caption,

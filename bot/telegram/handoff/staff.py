@@ -50,7 +50,7 @@ async def from_staff_chat(handoff: Handoff, update: Update, context: BotContext)
         return
     if not message.is_topic_message or message.message_thread_id is None:
         return  # the general topic, service messages
-    case = await handoff.cases.for_forum_topic(message.message_thread_id)
+    case = await handoff.cases.for_forum_topic(message.message_thread_id, handoff.stored_as(message.chat_id))
     if case is None or not case.open or command is not None:
         return  # closed cases, other commands
     why = refusal(handoff, member, case)
@@ -78,6 +78,8 @@ async def _pressed(handoff: Handoff, query: CallbackQuery, bot: Bot) -> None:
     prefix = next(p for p in STAFF_BUTTONS if data.startswith(p))
     case_id, _, route = data[len(prefix) :].partition(":")
     case = await handoff.cases.get(int(case_id)) if case_id.isdigit() else None
+    if case is not None and query.message is not None and query.message.chat.id != handoff.chat_of(case):
+        case = None  # pressed in another staff group: a case is handled in its own group only
     why = refusal(handoff, member, case) if case is not None else None
     if why is not None:
         log.warning("Refused: Telegram user %s, %s, pressed %s", staff.id, _who(member), data)
@@ -152,7 +154,7 @@ async def _transfer(handoff: Handoff, bot: Bot, case: Case, route: str, staff_na
     await _drop_buttons(query)
     with contextlib.suppress(TelegramError):
         await bot.edit_forum_topic(
-            handoff.staff_chat_id,
+            handoff.chat_of(case),
             case.forum_topic_id,  # type: ignore[arg-type]
             name=topic_name(handoff, case),
         )

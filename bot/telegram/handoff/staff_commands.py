@@ -33,17 +33,17 @@ STATE_LABELS = {State.QUEUED: "handoff.staff.state_queued", State.CLAIMED: "hand
 async def say(handoff: Handoff, bot: Bot, where: Message, text: str) -> None:
     """Answer a staff message in the same place (its topic, or the general topic)."""
     thread = where.message_thread_id if where.is_topic_message else None
-    await send_html(bot, handoff.staff_chat_id, split_html(text), thread_id=thread)
+    await send_html(bot, where.chat_id, split_html(text), thread_id=thread)
 
 
 async def run_command(handoff: Handoff, bot: Bot, message: Message, command: str, member: StaffMember) -> None:
     """Run one staff command from a rostered member (/note and /answer: one who may act on the case)."""
     if command == QUEUE:
-        await say(handoff, bot, message, await queue_text(handoff))
+        await say(handoff, bot, message, await queue_text(handoff, message.chat_id))
         return
     case = None
     if message.is_topic_message and message.message_thread_id is not None:
-        case = await handoff.cases.for_forum_topic(message.message_thread_id)
+        case = await handoff.cases.for_forum_topic(message.message_thread_id, handoff.stored_as(message.chat_id))
     if case is None or not case.open:
         await say(handoff, bot, message, handoff.staff_text("handoff.staff.not_in_case"))
         return
@@ -58,9 +58,14 @@ async def run_command(handoff: Handoff, bot: Bot, message: Message, command: str
         await _answer(handoff, bot, message, case, argument)
 
 
-async def queue_text(handoff: Handoff) -> str:
-    """The open cases grouped by where they are routed, urgent first, then oldest first (within and across groups)."""
-    cases = await handoff.cases.open_cases()  # in queue order
+async def queue_text(handoff: Handoff, group: int | None = None) -> str:
+    """The open cases grouped by where they are routed, urgent first, then oldest first (within and across groups).
+
+    group: only the cases of that staff group (a language team's sees its own cases).
+    """
+    cases = [
+        c for c in await handoff.cases.open_cases() if group is None or handoff.chat_of(c) == group
+    ]  # in queue order
     if not cases:
         return handoff.staff_text("handoff.staff.queue_empty")
     now = utcnow()

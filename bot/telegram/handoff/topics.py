@@ -27,29 +27,29 @@ ALREADY_GONE = ("not found", "topic_id_invalid")  # Telegram's words for a topic
 TOO_OLD = "can't be deleted"  # Telegram's words for a message past its 48 hours (or deleted by hand)
 
 
-async def topics_of(handoff: Handoff | None, person: str) -> list[int]:
-    """The person's forum topics (read before their rows are deleted); none without a handoff."""
+async def topics_of(handoff: Handoff | None, person: str) -> list[tuple[int, int]]:
+    """The person's forum topics, (staff group, topic id), read before their rows go; none without a handoff."""
     if handoff is None:
         return []
     return await safe(handoff.cases.topics_of(person), [], "read the staff topics to delete")
 
 
-async def delete_topics(handoff: Handoff, bot: Bot, topic_ids: list[int]) -> list[int]:
-    """Delete these forum topics through Telegram; the ids it did not delete (they stay queued)."""
+async def delete_topics(handoff: Handoff, bot: Bot, topics: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Delete these forum topics, (staff group, topic id), through Telegram; those it did not (they stay queued)."""
     left = []
-    for topic_id in topic_ids:
+    for group, topic_id in topics:
         try:
-            await bot.delete_forum_topic(handoff.staff_chat_id, topic_id)
+            await bot.delete_forum_topic(handoff.group_of(group), topic_id)
         except BadRequest as error:
             if not any(words in str(error).lower() for words in ALREADY_GONE):
                 log.warning("Telegram refused to delete staff topic %s (%s); it stays queued", topic_id, error)
-                left.append(topic_id)
+                left.append((group, topic_id))
                 continue
         except TelegramError as error:
             log.warning("Could not delete staff topic %s (%s); it stays queued", topic_id, error)
-            left.append(topic_id)
+            left.append((group, topic_id))
             continue
-        await safe(handoff.cases.topic_deleted(topic_id), None, "forget a deleted staff topic")
+        await safe(handoff.cases.topic_deleted(group, topic_id), None, "forget a deleted staff topic")
     return left
 
 

@@ -59,7 +59,7 @@ async def urgent_during_case(handoff: Handoff, bot: Bot, case: Case, text: str) 
     case = await handoff.cases.mark_urgent(case.id, topic) or case
     if case.forum_topic_id is not None:
         with contextlib.suppress(TelegramError):
-            await bot.edit_forum_topic(handoff.staff_chat_id, case.forum_topic_id, name=topic_name(handoff, case))
+            await bot.edit_forum_topic(handoff.chat_of(case), case.forum_topic_id, name=topic_name(handoff, case))
         await to_topic(
             handoff,
             bot,
