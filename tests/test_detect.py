@@ -97,6 +97,7 @@ def test_a_quick_guess_of_another_language_is_checked_accurately(detector: Langu
 
 
 def test_rival_languages_loaded_stay_bounded():
+    """Beyond MAX_RIVALS the rival compared longest ago is unloaded, alone; one unloaded and needed again reloads."""
     from bot.detection.lingua import MAX_RIVALS, LinguaScorer
 
     scorer = LinguaScorer(["en", "es", "fr", "ar"])
@@ -112,8 +113,22 @@ def test_rival_languages_loaded_stay_bounded():
         "Saya perlukan doktor untuk anak perempuan saya",
         "Ninahitaji daktari kwa binti yangu",
     ]
-    for text in texts:
+    winners = []
+    for text in [*texts, *texts[:3]]:  # the first three were unloaded by then: compared again, they reload
         scores = scorer.scores(text, rival=True)
-        assert max(scores, key=scores.__getitem__) not in {"en", "es", "fr", "ar"}, text
-        assert len(scorer._accurate) <= MAX_RIVALS + 1
+        winners.append(max(scores, key=scores.__getitem__))
+        assert winners[-1] not in {"en", "es", "fr", "ar"}, text
+        assert len(scorer.rivals_loaded) <= MAX_RIVALS
+    assert scorer.rivals_loaded[-1] == winners[-1]  # the one compared last is kept
+    assert winners[-3:] == winners[:3]
     assert scorer.scores("where can I find a doctor for my daughter")["en"] > 0.5
+
+
+def test_our_languages_beat_a_weak_quick_guess_without_a_rival_loaded():
+    """A message of ours that lingua's quick mode half-attributes elsewhere loads no rival (RIVAL_AT)."""
+    from bot.detection.lingua import LinguaScorer
+
+    scorer = LinguaScorer(["en", "es", "fr", "ar"])
+    scores = scorer.scores("delete all my info", rival=True)
+    assert max(scores, key=scores.__getitem__) == "en"
+    assert scorer.rivals_loaded == []
