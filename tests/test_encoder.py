@@ -81,3 +81,37 @@ def test_saving_the_cache_leaves_a_hard_linked_copy_untouched(tmp_path: Path) ->
     cache.embed(["a", "b"], lambda texts: np.zeros((len(texts), 384), dtype=np.float32))
     assert other.read_bytes() == before
     assert len(np.load(cache.path)["texts"]) == 2
+
+
+def test_a_message_encoded_ahead_gives_the_graph_the_same_vector():
+    """encode_ahead (run off the event loop) leaves the vector the featurizer would have computed, used once."""
+    from rasa.shared.nlu.constants import TEXT
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.nlu import encoder as module
+    from bot.nlu.encoder import SentenceEncoderFeaturizer, encode_ahead
+
+    featurizer = SentenceEncoderFeaturizer({**SentenceEncoderFeaturizer.get_default_config(), "scale": 2.0}, "e5")
+    text = "¿Dónde puedo ver a un médico sin papeles?"
+    plain = featurizer.process([Message(data={TEXT: text})])[0]  # this process now serves messages
+    assert encode_ahead(text)
+    folded = module.normalize(text)
+    assert folded in module._AHEAD.vectors
+    module._AHEAD.vectors[folded] = module._AHEAD.vectors[folded] * 0 + 0.5  # marks that the graph used this one
+    marked = featurizer.process([Message(data={TEXT: text})])[0]
+    assert folded not in module._AHEAD.vectors  # used once, then gone
+    _, dense = marked.get_dense_features(TEXT)
+    assert np.allclose(dense.features, 1.0)  # 0.5 × scale 2
+    again = featurizer.process([Message(data={TEXT: text})])[0]  # nothing ahead: encoded as before
+    assert np.allclose(again.get_dense_features(TEXT)[1].features, plain.get_dense_features(TEXT)[1].features)
+
+
+def test_nothing_is_encoded_ahead_before_a_model_serves_messages():
+    from bot.nlu import encoder as module
+
+    saved, module._AHEAD.encoder = module._AHEAD.encoder, None
+    try:
+        assert not module.encode_ahead("where can I see a doctor")
+        assert not module._AHEAD.vectors
+    finally:
+        module._AHEAD.encoder = saved

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -30,6 +32,47 @@ from bot.nlu.normalize import normalize
 log = logging.getLogger(__name__)
 BATCH = 256
 PROGRESS_EVERY = 4096  # examples between progress lines while encoding the training data
+AHEAD_MAX = 256  # vectors of incoming messages encoded ahead of Rasa's graph and not yet used
+
+
+class _Ahead:
+    """Vectors of incoming messages encoded before Rasa's graph runs, in a worker thread.
+
+    The engine releases Python's lock while it encodes, so a message encoded ahead (`encode_ahead`)
+    uses the other core while the event loop serves other people; the graph then finds the vector
+    here instead of encoding on the event loop (docs/performance.md, "the encoder off the event loop").
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self.encoder: SentenceEncoderFeaturizer | None = None  # one that has served a message in this process
+
+    def put(self, folded: str, vector: np.ndarray) -> None:
+        with self.lock:
+            self.vectors[folded] = vector
+            while len(self.vectors) > AHEAD_MAX:
+                self.vectors.popitem(last=False)
+
+    def take(self, folded: str) -> np.ndarray | None:
+        with self.lock:
+            return self.vectors.pop(folded, None)
+
+
+_AHEAD = _Ahead()
+
+
+def encode_ahead(text: str) -> bool:
+    """Encode an incoming message for the graph to find; call it from a worker thread, not the event loop.
+
+    False (nothing done) until a model with this featurizer has served a message in this process.
+    """
+    featurizer = _AHEAD.encoder
+    if featurizer is None or not text.strip():
+        return False
+    folded = normalize(text) or text
+    _AHEAD.put(folded, featurizer.query([folded])[0])
+    return True
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
@@ -50,6 +93,7 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         super().__init__(name, config)
         self._scale = float(config["scale"])
         self._model: Any = None
+        self._engine_lock = threading.Lock()  # one encoding at a time per engine (the graph, or ahead)
         self._cache = EncodingCache(Path(config["cache_dir"])) if config.get("cache_dir") else None
 
     @classmethod
@@ -91,13 +135,21 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
         folded = [normalize(t) or t for t in texts]
+        ahead = [_AHEAD.take(t) for t in folded] if len(folded) <= BATCH else [None] * len(folded)
+        todo = [t for t, v in zip(folded, ahead, strict=True) if v is None]
         parts = []
-        for start in range(0, len(folded), BATCH):
-            parts.append(self._encoder().query(folded[start : start + BATCH]))
-            if len(folded) > PROGRESS_EVERY and (start // BATCH) % (PROGRESS_EVERY // BATCH) == 0:
-                log.info("Sentence encoder: %d of %d examples", start, len(folded))
-        vectors: np.ndarray = np.vstack(parts).astype(np.float32)
+        for start in range(0, len(todo), BATCH):
+            parts.append(self.query(todo[start : start + BATCH]))
+            if len(todo) > PROGRESS_EVERY and (start // BATCH) % (PROGRESS_EVERY // BATCH) == 0:
+                log.info("Sentence encoder: %d of %d examples", start, len(todo))
+        encoded = iter(np.vstack(parts) if parts else ())
+        vectors: np.ndarray = np.vstack([next(encoded) if v is None else v for v in ahead]).astype(np.float32)
         return vectors
+
+    def query(self, folded: list[str]) -> np.ndarray:
+        """The engine's unit vectors for already normalised texts (thread-safe)."""
+        with self._engine_lock:
+            return np.asarray(self._encoder().query(folded), dtype=np.float32)
 
     def _add(self, messages: Iterable[Message], cached: bool = False) -> None:
         todo = [m for m in messages if isinstance(m.get(TEXT), str) and m.get(TEXT)]
@@ -113,7 +165,8 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         return training_data
 
     def process(self, messages: list[Message]) -> list[Message]:
-        """Add the vector to each incoming message."""
+        """Add the vector to each incoming message (encoded ahead by `encode_ahead` if it was)."""
+        _AHEAD.encoder = self
         self._add(messages)
         return messages
 
