@@ -12,7 +12,9 @@ log = logging.getLogger(__name__)
 
 
 def sql_tracker_store(url: str) -> Any | None:
-    """Rasa's SQLTrackerStore on the database at `url`; None if that database is unreachable now.
+    """Rasa's SQLTrackerStore on the database at `url`, its queries off the event loop (bot/rasa/threaded_store.py).
+
+    None if that database is unreachable now.
 
     Rasa's store retries forever when it cannot connect, which would keep the bot
     from starting; we check first, and on an outage log it and return None so
@@ -27,6 +29,6 @@ def sql_tracker_store(url: str) -> Any | None:
         return None
     finally:
         engine.dispose()
-    from rasa.core.tracker_store import SQLTrackerStore
+    from bot.rasa.threaded_store import ThreadedSQLTrackerStore
 
-    return SQLTrackerStore(host=url)  # a whole URL in `host` is used as it is
+    return ThreadedSQLTrackerStore(host=url)  # a whole URL in `host` is used as it is

@@ -16,7 +16,7 @@ from tests.storage.test_db import DOWN_URL
 def test_an_sql_tracker_store_on_the_database_url(tmp_path: Path) -> None:
     url = sqlite_url(tmp_path / "var")
     store = sql_tracker_store(url)
-    assert type(store).__name__ == "SQLTrackerStore"
+    assert type(store).__name__ == "ThreadedSQLTrackerStore"
     store.engine.dispose()
     engine = sa.create_engine(url)
     assert sa.inspect(engine).has_table("events")
@@ -27,3 +27,37 @@ def test_an_unreachable_database_gives_none_at_once_and_logs_it(caplog: pytest.L
     with caplog.at_level(logging.ERROR, logger="bot.rasa.tracker_store"):
         assert sql_tracker_store(DOWN_URL) is None  # not Rasa's retry-forever loop
     assert "Rasa keeps conversations in memory" in caplog.text
+
+
+async def test_the_store_works_on_its_own_thread_and_keeps_every_event(tmp_path: Path) -> None:
+    """Saves and reads run on the store's thread, not the event loop's, and give back what was saved, in order."""
+    import threading
+
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.rasa.threaded_store import ThreadedSQLTrackerStore
+
+    store = sql_tracker_store(sqlite_url(tmp_path / "var"))
+    assert isinstance(store, ThreadedSQLTrackerStore)
+    store.domain = Domain.empty()
+    seen: list[str] = []
+    session_scope = store.session_scope
+
+    def spying_scope():  # type: ignore[no-untyped-def]
+        seen.append(threading.current_thread().name)
+        return session_scope()
+
+    store.session_scope = spying_scope  # type: ignore[method-assign]
+    tracker = DialogueStateTracker("person", [])
+    for n in range(5):
+        tracker.update(UserUttered(f"question {n}"))
+        tracker.update(ActionExecuted("action_listen"))
+        await store.save(tracker)
+    back = await store.retrieve("person")
+    assert back is not None
+    assert [e.text for e in back.events if isinstance(e, UserUttered)] == [f"question {n}" for n in range(5)]
+    assert list(await store.keys()) == ["person"]
+    assert seen and set(seen) == {"tracker-store"}, seen
+    store.engine.dispose()

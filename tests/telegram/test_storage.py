@@ -62,7 +62,7 @@ async def stored_assistant(
 
     settings = telegram_settings(content_copy, tmp_path, ACTION_SERVER_URL=assistant.client.action_url)
     async with open_assistant(settings, model_path, database_url=database_url) as stored:
-        assert type(stored.client.tracker_store).__name__ == "SQLTrackerStore"
+        assert type(stored.client.tracker_store).__name__ == "ThreadedSQLTrackerStore"
         yield stored
         stored.client.tracker_store.engine.dispose()
 

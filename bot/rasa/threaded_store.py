@@ -1,0 +1,61 @@
+"""Rasa's SQL tracker store with its database work on a thread of its own, off the event loop.
+
+Rasa's SQLTrackerStore is async in name only: every retrieve and save runs its queries (and, on
+SQLite, waits for the disk) on the event loop, where the bot also reads updates and sends answers.
+Here they run on one dedicated thread with its own event loop: the database drivers let go of
+Python's lock while a query runs, so the bot's loop serves other people meanwhile. One thread keeps
+the store's work in order, as it was on the loop (docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Coroutine, Iterable
+from typing import Any, TypeVar
+
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.trackers import DialogueStateTracker
+
+T = TypeVar("T")
+
+
+class StoreThread:
+    """A daemon thread running an event loop, for coroutines that block."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._lock = threading.Lock()
+
+    def _started(self) -> asyncio.AbstractEventLoop:
+        with self._lock:
+            if self._loop is None:  # started on first use: nothing runs at import or construction
+                loop = asyncio.new_event_loop()
+                threading.Thread(target=loop.run_forever, name=self._name, daemon=True).start()
+                self._loop = loop
+            return self._loop
+
+    async def run(self, work: Coroutine[Any, Any, T]) -> T:
+        """Run `work` on the thread and wait for it without blocking the caller's loop."""
+        future = asyncio.run_coroutine_threadsafe(work, self._started())
+        return await asyncio.wrap_future(future)
+
+
+class ThreadedSQLTrackerStore(SQLTrackerStore):
+    """SQLTrackerStore whose retrieve, save and keys run on its own thread (StoreThread)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._thread = StoreThread("tracker-store")
+
+    async def keys(self) -> Iterable[str]:
+        """The conversation ids, read on the store's thread."""
+        return await self._thread.run(super().keys())
+
+    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
+        return await self._thread.run(super()._retrieve(sender_id, fetch_events_from_all_sessions))
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Store the tracker's new events, on the store's thread."""
+        await self._thread.run(super().save(tracker))
