@@ -47,6 +47,7 @@ class Result:
     latencies: list[float] = field(default_factory=list)  # answered updates
     lost: int = 0  # no answer within the drain time (or an HTTP error)
     messages: int = 0  # Telegram: every sendMessage to the users during the run and its drain
+    cpu: float = math.nan  # CPU seconds of the served processes (bot or Rasa, and their action servers) in the run
 
     def q(self, p: float) -> float:
         """Percentile p of the latency, unanswered updates counted as infinitely slow."""
@@ -229,6 +230,13 @@ def per_answer(r: Result) -> str:
     return f"{r.messages / len(r.latencies):.1f}" if r.messages and r.latencies else "-"
 
 
+def cpu_per_answer(r: Result) -> str:
+    """CPU milliseconds the served processes spent per answered question ("-" if not measured)."""
+    if math.isnan(r.cpu) or not r.latencies:
+        return "-"
+    return f"{r.cpu * 1000 / len(r.latencies):.0f}"
+
+
 def report(results: list[Result], args: argparse.Namespace) -> None:
     memory_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     print(
@@ -237,14 +245,14 @@ def report(results: list[Result], args: argparse.Namespace) -> None:
     )
     head = (
         f"{'front end':<20} {'msg/s':>6} {'s':>4} {'sent':>5} {'skip':>5} {'lost':>5} "
-        f"{'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'msgs/answer':>11}  p95<1s"
+        f"{'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'msgs/answer':>11} {'CPU ms/answer':>13}  p95<1s"
     )
     print(head)
     print("-" * len(head))
     for r in results:
         print(
             f"{r.front:<20} {r.rate:>6g} {r.seconds:>4g} {r.sent:>5} {r.skipped:>5} {r.lost:>5} "
-            f"{_ms(r.q(0.5)):>8} {_ms(r.q(0.95)):>8} {_ms(r.q(0.99)):>8} {per_answer(r):>11}  "
+            f"{_ms(r.q(0.5)):>8} {_ms(r.q(0.95)):>8} {_ms(r.q(0.99)):>8} {per_answer(r):>11} {cpu_per_answer(r):>13}  "
             f"{'yes' if r.sustained else 'no'}"
         )
     tg = {r.rate: r for r in results if r.front == "telegram"}

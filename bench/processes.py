@@ -77,8 +77,11 @@ async def wait_until(ready: Callable[[], bool], proc: subprocess.Popen[bytes], w
 
 
 @contextlib.contextmanager
-def rasa_server(model: Path, tmp: Path) -> Iterator[tuple[str, subprocess.Popen[bytes], Path]]:
-    """`python -m rasa run --enable-api` on the model, with its own action server and SQLite tracker store."""
+def rasa_server(model: Path, tmp: Path) -> Iterator[tuple[str, subprocess.Popen[bytes], Path, list[int]]]:
+    """`python -m rasa run --enable-api` on the model, with its own action server and SQLite tracker store.
+
+    Yields the URL, the process, its log and the pids of both processes (for cpu_seconds).
+    """
     actions = ActionServer(env={"CONTENT_DIR": str(REPO / "content")}, log_path=tmp / "rasa-actions.log")
     actions.start()
     endpoints = tmp / "endpoints.yml"
@@ -113,7 +116,8 @@ def rasa_server(model: Path, tmp: Path) -> Iterator[tuple[str, subprocess.Popen[
             start_new_session=True,
         )
         try:
-            yield f"http://127.0.0.1:{port}", proc, log
+            pids = [proc.pid, *([actions.proc.pid] if actions.proc else [])]
+            yield f"http://127.0.0.1:{port}", proc, log, pids
         finally:
             stop(proc)
             actions.stop()
@@ -125,3 +129,22 @@ def status_ok(url: str) -> bool:
             return bool(resp.status == 200)
     except OSError:
         return False
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU time (user + system) used so far by these processes and their living descendants (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total, todo, seen = 0.0, list(pids), set()
+    while todo:
+        pid = todo.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # exited meanwhile
+    return total

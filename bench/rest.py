@@ -17,7 +17,7 @@ from pathlib import Path
 import aiohttp
 
 from bench.load import Result, _User, _Users, drive, warm_up
-from bench.processes import rasa_server, status_ok, wait_until
+from bench.processes import cpu_seconds, rasa_server, status_ok, wait_until
 
 REST_TIMEOUT = 60.0  # seconds for one REST request
 
@@ -31,7 +31,7 @@ async def bench_rest(
 ) -> list[Result]:
     users = _Users(args.users, sorted(questions), 0.0)
     rng = random.Random(args.seed)
-    with rasa_server(model, tmp) as (url, proc, log):
+    with rasa_server(model, tmp) as (url, proc, log, pids):
         t0 = time.monotonic()
         await wait_until(lambda: status_ok(url), proc, "rasa run", log)
         print(f"rest: rasa ready after {time.monotonic() - t0:.0f} s", file=sys.stderr)
@@ -73,11 +73,13 @@ async def bench_rest(
             async def run(rate: float, seconds: float) -> Result:
                 nonlocal current
                 current = Result("rasa rest", rate, seconds)
+                cpu = cpu_seconds(pids)
                 # lost here = still pending after drain; errors are added by post()
                 await drive(users, questions, rng, rate, seconds, send, current, args.drain)
                 deadline = time.monotonic() + REST_TIMEOUT
                 while tasks and time.monotonic() < deadline:  # requests given up on still load Rasa
                     await asyncio.sleep(0.1)
+                current.cpu = cpu_seconds(pids) - cpu
                 print(
                     f"rest     {rate:5.1f}/s: p50 {current.q(0.5):.3f} s, p95 {current.q(0.95):.3f} s, "
                     f"skipped {current.skipped}, lost {current.lost}",

@@ -44,7 +44,7 @@ from bench.load import (
     report,
     warm_up,
 )
-from bench.processes import clean_env, start_module, stop, wait_until
+from bench.processes import clean_env, cpu_seconds, start_module, stop, wait_until
 from bench.rest import bench_rest
 from tests.helpers.fake_bot_api import FakeBotApi, user
 
@@ -143,10 +143,12 @@ async def bench_telegram(
         async def run(rate: float, seconds: float) -> Result:
             nonlocal current
             current = Result("telegram", rate, seconds)
+            cpu = cpu_seconds([proc.pid])  # the bot, its action server and any Rasa workers
             await drive(users, questions, rng, rate, seconds, send, current, args.drain)
             deadline = time.monotonic() + args.drain
             while time.monotonic() - last_send < QUIET and time.monotonic() < deadline:
                 await asyncio.sleep(0.1)  # the last answers' other messages, late answers to lost updates
+            current.cpu = cpu_seconds([proc.pid]) - cpu
             print(
                 f"telegram {rate:5.1f}/s: p50 {current.q(0.5):.3f} s, p95 {current.q(0.95):.3f} s, "
                 f"skipped {current.skipped}, lost {current.lost}",

@@ -41,6 +41,12 @@ from bot.telegram.handoff.topics import keep_deleting
 log = logging.getLogger(__name__)
 
 RETRIES_AFTER_FLOOD_WAIT = 3  # Telegram's 429 RetryAfter: wait as told, then resend
+# Connections to the Bot API. PTB's default pool of 256 lets ~one connection per busy chat pile up, and
+# httpx checks every pooled connection on each request (~25% of the event loop at 20 msg/s). Telegram
+# takes 30 messages a second from a bot: 32 connections carry that at up to a second per request; a
+# request that finds all 32 busy waits for one (POOL_WAIT) instead of failing (docs/performance.md).
+CONNECTIONS = 32
+POOL_WAIT = 30.0
 NOT_TEXT = (
     filters.VOICE
     | filters.AUDIO
@@ -110,6 +116,8 @@ def build_application(settings: Settings, assistant: Assistant, base_url: str | 
         .token(settings.telegram.token)
         .base_url(f"{root}/bot")
         .base_file_url(f"{root}/file/bot")
+        .connection_pool_size(CONNECTIONS)
+        .pool_timeout(POOL_WAIT)
         .rate_limiter(
             PacedRateLimiter(ChatPacer(shared=shared.slots if shared else None), max_retries=RETRIES_AFTER_FLOOD_WAIT)
         )  # + 1 message/s per chat
