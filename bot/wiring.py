@@ -68,7 +68,7 @@ async def open_assistant(
         finally:
             for watch in watches:
                 watch.cancel()
-            if isinstance(client, HttpRasaClient):
+            if isinstance(client, (HttpRasaClient, AgentClient)):
                 await client.close()
     finally:
         if workers:

@@ -68,10 +68,10 @@ class AgentClient:
         # (ImportError is caught there): not importing it saves ~0.6 s and ~50 MB of start-up.
         sys.modules.setdefault("jax", None)  # type: ignore[arg-type]
         from rasa.core.agent import Agent
-        from rasa.utils.endpoints import EndpointConfig
         from rasa.utils.log_utils import configure_structlog
 
         from bot.rasa import speedups as rasa_speedups
+        from bot.rasa.action_endpoint import KeepAliveEndpoint
 
         rasa_speedups.install()
 
@@ -79,7 +79,7 @@ class AgentClient:
         configure_structlog(max(logging.getLogger().getEffectiveLevel(), logging.INFO))
         self._agent = Agent.load(
             str(self.model_path),
-            action_endpoint=EndpointConfig(url=self.action_url),
+            action_endpoint=KeepAliveEndpoint(url=self.action_url),
             tracker_store=self.tracker_store,
             lock_store=self.lock_store,
         )
@@ -107,6 +107,11 @@ class AgentClient:
         except asyncio.TimeoutError as exc:
             raise RasaUnavailable(f"Rasa did not answer within {self.timeout}s") from exc
         return list(channel.messages)
+
+    async def close(self) -> None:
+        """Close the kept-alive connections to the action server."""
+        if self._agent is not None and self._agent.action_endpoint is not None:
+            await self._agent.action_endpoint.close()
 
     async def forget(self, sender_id: str) -> None:
         """Remove the conversation from the tracker store."""
