@@ -5,17 +5,26 @@ SQLite, waits for the disk) on the event loop, where the bot also reads updates 
 Here they run on one dedicated thread with its own event loop: the database drivers let go of
 Python's lock while a query runs, so the bot's loop serves other people meanwhile. One thread keeps
 the store's work in order, as it was on the loop (docs/performance.md).
+
+Rasa also loads every event since the conversation's session started, and sends them all to the
+action server, at every turn: a person who writes 200 messages within the hour made every turn load
+~1,700 events. Only the last WINDOW events are loaded here (about 18 turns; the actions read only
+the latest ones, and set the language slot at every turn; a staff card shows the last 10 typed
+messages); every event stays stored.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import threading
-from collections.abc import Coroutine, Iterable
+from collections.abc import Coroutine, Iterable, Iterator
 from typing import Any, TypeVar
 
 from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy.orm import Query, Session
 
 T = TypeVar("T")
 
@@ -43,7 +52,9 @@ class StoreThread:
 
 
 class ThreadedSQLTrackerStore(SQLTrackerStore):
-    """SQLTrackerStore whose retrieve, save and keys run on its own thread (StoreThread)."""
+    """SQLTrackerStore whose retrieve, save and keys run on its own thread (StoreThread); a turn loads WINDOW events."""
+
+    WINDOW = 150  # events of the current session that a turn loads, about 18 turns (Rasa's own store: all of them)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -55,6 +66,24 @@ class ThreadedSQLTrackerStore(SQLTrackerStore):
 
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
         return await self._thread.run(super()._retrieve(sender_id, fetch_events_from_all_sessions))
+
+    def _event_query(self, session: Session, sender_id: str, fetch_events_from_all_sessions: bool) -> Query:
+        """The session's last WINDOW events, oldest first; Rasa's query when all sessions are asked for."""
+        query = super()._event_query(session, sender_id, fetch_events_from_all_sessions)
+        if fetch_events_from_all_sessions:
+            return query
+        event = self.SQLEvent
+        newest = query.order_by(None).order_by(event.id.desc()).limit(self.WINDOW).with_entities(event.id).subquery()
+        return session.query(event).join(newest, event.id == newest.c.id).order_by(event.id)
+
+    def _additional_events(self, session: Session, tracker: DialogueStateTracker) -> Iterator[Event]:
+        """The tracker's events not stored yet: those after the min(stored, WINDOW) that were loaded.
+
+        Rasa's own count of the session's stored events (an indexed count), capped as the load was.
+        """
+        stored = SQLTrackerStore._event_query(self, session, tracker.sender_id, fetch_events_from_all_sessions=False)
+        loaded = min(stored.count(), self.WINDOW)
+        return itertools.islice(tracker.events, loaded, len(tracker.events))
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Store the tracker's new events, on the store's thread."""

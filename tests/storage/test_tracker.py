@@ -61,3 +61,33 @@ async def test_the_store_works_on_its_own_thread_and_keeps_every_event(tmp_path:
     assert list(await store.keys()) == ["person"]
     assert seen and set(seen) == {"tracker-store"}, seen
     store.engine.dispose()
+
+
+async def test_a_long_conversation_loads_its_last_events_and_stores_every_one(tmp_path: Path) -> None:
+    """Only the last WINDOW events are loaded; each save appends exactly the new events, none twice, none lost."""
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+
+    from bot.rasa.threaded_store import ThreadedSQLTrackerStore
+
+    url = sqlite_url(tmp_path / "var")
+    store = sql_tracker_store(url)
+    assert isinstance(store, ThreadedSQLTrackerStore)
+    store.domain = Domain.from_dict({"slots": {"language": {"type": "text", "mappings": [{"type": "custom"}]}}})
+    store.WINDOW = 12
+    for n in range(10):  # 3 events a turn, each turn as Rasa does it: load, add, save
+        tracker = await store.retrieve("person") or store.init_tracker("person")
+        assert len(tracker.events) == min(3 * n, 12)
+        tracker.update(UserUttered(f"question {n}"))
+        tracker.update(SlotSet("language", "km"))
+        tracker.update(ActionExecuted("action_listen"))
+        await store.save(tracker)
+    back = await store.retrieve("person")
+    assert back is not None and back.get_slot("language") == "km"
+    assert [e.text for e in back.events if isinstance(e, UserUttered)] == [f"question {n}" for n in range(6, 10)]
+    full = await store.retrieve_full_tracker("person")
+    assert full is not None
+    assert [e.text for e in full.events if isinstance(e, UserUttered)] == [f"question {n}" for n in range(10)]
+    with store.session_scope() as session:
+        assert session.query(store.SQLEvent).count() == 30
+    store.engine.dispose()
