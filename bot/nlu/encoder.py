@@ -40,7 +40,7 @@ class _Ahead:
 
     The engine releases Python's lock while it encodes, so a message encoded ahead (`encode_ahead`)
     uses the other core while the event loop serves other people; the graph then finds the vector
-    here instead of encoding on the event loop (docs/performance.md, "the encoder off the event loop").
+    here instead of encoding on the event loop (docs/performance.md, "the event loop freed").
     """
 
     def __init__(self) -> None:
