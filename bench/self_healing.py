@@ -20,25 +20,10 @@ from pathlib import Path
 
 from bench.load import load_questions
 from bot.settings import REPO
+from tests.helpers.processes import children
 
 AFTER = 5  # real answers in a row after a kill before the next kill
 GIVE_UP = 60.0  # seconds after a kill without a real answer: reported as not recovered
-
-
-def _action_servers(parent: int, port: str) -> list[int]:
-    """The pids of this process's action server children on port (Linux /proc)."""
-    found = []
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            ppid = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            args = (proc / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if ppid == parent and b"bot.rasa.action_server" in args and port.encode() in args:
-            found.append(int(proc.name))
-    return found
 
 
 async def run(args: argparse.Namespace, var: Path) -> int:
@@ -62,7 +47,7 @@ async def run(args: argparse.Namespace, var: Path) -> int:
             await ask()
         print("kill  back after s  unavailable replies  silent  questions", flush=True)
         for k in range(1, args.kills + 1):
-            servers = _action_servers(os.getpid(), port)
+            servers = children(os.getpid(), b"bot.rasa.action_server", port.encode())
             if len(servers) != 1:
                 sys.exit(f"expected one action server on port {port}, found {servers}")
             os.kill(servers[0], signal.SIGKILL)
