@@ -27,6 +27,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.orm import Query, Session
 
 T = TypeVar("T")
+LOADED = "_events_in_store"  # set on each tracker this store loads or saves: how many of its events are stored
 
 
 class StoreThread:
@@ -65,7 +66,10 @@ class ThreadedSQLTrackerStore(SQLTrackerStore):
         return await self._thread.run(super().keys())
 
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
-        return await self._thread.run(super()._retrieve(sender_id, fetch_events_from_all_sessions))
+        tracker = await self._thread.run(super()._retrieve(sender_id, fetch_events_from_all_sessions))
+        if tracker is not None:  # what was loaded is what is stored: a save appends only the events after it
+            setattr(tracker, LOADED, len(tracker.events))
+        return tracker
 
     def _event_query(self, session: Session, sender_id: str, fetch_events_from_all_sessions: bool) -> Query:
         """The session's last WINDOW events, oldest first; Rasa's query when all sessions are asked for."""
@@ -77,14 +81,18 @@ class ThreadedSQLTrackerStore(SQLTrackerStore):
         return session.query(event).join(newest, event.id == newest.c.id).order_by(event.id)
 
     def _additional_events(self, session: Session, tracker: DialogueStateTracker) -> Iterator[Event]:
-        """The tracker's events not stored yet: those after the min(stored, WINDOW) that were loaded.
+        """The tracker's events not stored yet: those after the ones it was loaded with.
 
-        Rasa's own count of the session's stored events (an indexed count), capped as the load was.
+        A tracker this store neither loaded nor saved (one made in memory) holds all its session's
+        events, as Rasa assumes: Rasa's own indexed count of the stored ones.
         """
-        stored = SQLTrackerStore._event_query(self, session, tracker.sender_id, fetch_events_from_all_sessions=False)
-        loaded = min(stored.count(), self.WINDOW)
+        loaded = getattr(tracker, LOADED, None)
+        if loaded is None:
+            stored = SQLTrackerStore._event_query(self, session, tracker.sender_id, fetch_events_from_all_sessions=False)
+            loaded = stored.count()
         return itertools.islice(tracker.events, loaded, len(tracker.events))
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Store the tracker's new events, on the store's thread."""
         await self._thread.run(super().save(tracker))
+        setattr(tracker, LOADED, len(tracker.events))  # all stored now: saved again, it appends only what follows

@@ -91,3 +91,32 @@ async def test_a_long_conversation_loads_its_last_events_and_stores_every_one(tm
     with store.session_scope() as session:
         assert session.query(store.SQLEvent).count() == 30
     store.engine.dispose()
+
+
+async def test_a_full_tracker_saved_back_stores_only_its_new_events(tmp_path: Path) -> None:
+    """A tracker loaded with all its events (more than WINDOW), or saved twice, stores each event once."""
+    import json
+
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+
+    store = sql_tracker_store(sqlite_url(tmp_path / "var"))
+    assert store is not None
+    store.domain = Domain.empty()
+    store.WINDOW = 4
+    tracker = store.init_tracker("person")
+    for n in range(5):
+        tracker.update(UserUttered(f"question {n}"))
+        tracker.update(ActionExecuted("action_listen"))
+        await store.save(tracker)  # the same tracker object, saved again and again as it grows
+    full = await store.retrieve_full_tracker("person")
+    assert full is not None and len(full.events) == 10
+    full.update(UserUttered("question 5"))
+    await store.save(full)
+    full.update(UserUttered("question 6"))
+    await store.save(full)
+    with store.session_scope() as session:
+        rows = session.query(store.SQLEvent).order_by(store.SQLEvent.id)
+        texts = [json.loads(e.data)["text"] for e in rows if e.type_name == "user"]
+    assert texts == [f"question {n}" for n in range(7)]
+    store.engine.dispose()
