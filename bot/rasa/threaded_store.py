@@ -88,8 +88,7 @@ class ThreadedSQLTrackerStore(SQLTrackerStore):
         """
         loaded = getattr(tracker, LOADED, None)
         if loaded is None:
-            stored = SQLTrackerStore._event_query(self, session, tracker.sender_id, fetch_events_from_all_sessions=False)
-            loaded = stored.count()
+            loaded = SQLTrackerStore._event_query(self, session, tracker.sender_id, False).count()
         return itertools.islice(tracker.events, loaded, len(tracker.events))
 
     async def save(self, tracker: DialogueStateTracker) -> None:
