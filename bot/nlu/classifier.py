@@ -21,7 +21,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.nlu.featurizers.featurizer import Featurizer
 from rasa.shared.exceptions import InvalidConfigException
-from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.svm import LinearSVC
@@ -122,18 +122,39 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         self.persist()
         return self._resource
 
-    def rank(self, features: scipy.sparse.csr_matrix) -> np.ndarray:
-        """Confidences, one row per message, one column per class."""
+    def message_scores(self, message: Message) -> np.ndarray:
+        """One message's decision values, block by block, the `sentence_features` row times the weights.
+
+        The weights' rows follow the features' columns: the sparse blocks in the order the featurizers
+        added them, then the dense ones. Going block by block skips Rasa's combining copies and
+        scipy's stacking (about 1.5 ms a message).
+        """
         assert self._weights is not None and self.intercept is not None
-        # A contiguous features x classes matrix: with coef.T scipy copies all weights on every call.
-        scores = np.asarray(features @ self._weights) + self.intercept
-        return softmax(scores * float(self._config["temperature"]))
+        blocks = [f for f in message.features if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE]
+        blocks = [f for f in blocks if f.is_sparse()] + [f for f in blocks if f.is_dense()]
+        width = sum(f.features.shape[-1] for f in blocks)
+        if width not in (0, self._weights.shape[0]):  # 0: no features at all, as for an empty text
+            raise ValueError(f"{width} features for a model trained on {self._weights.shape[0]}: retrain the model.")
+        scores = self.intercept.astype(np.float32)
+        column = 0
+        for block in blocks:
+            matrix = block.features
+            if block.is_sparse():
+                row = matrix.tocoo()
+                scores = scores + row.data.astype(np.float32) @ self._weights[column + row.col]
+            else:
+                scores = (
+                    scores + matrix.reshape(-1).astype(np.float32) @ self._weights[column : column + matrix.shape[-1]]
+                )
+            column += matrix.shape[-1]
+        return scores
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Set the intent and the full ranking on each message."""
         if self.coef is None or not messages:
             return messages
-        confidences = self.rank(sentence_features(messages))
+        scores = np.vstack([self.message_scores(m) for m in messages])
+        confidences = softmax(scores * float(self._config["temperature"]))
         for message, row in zip(messages, confidences, strict=False):
             ranking = [{"name": self.classes[i], "confidence": float(row[i])} for i in np.argsort(-row)]
             message.set(INTENT, ranking[0], add_to_output=True)
