@@ -115,3 +115,32 @@ def test_nothing_is_encoded_ahead_before_a_model_serves_messages():
         assert not module._AHEAD.vectors
     finally:
         module._AHEAD.encoder = saved
+
+
+def test_every_encoding_runs_on_the_engines_one_thread():
+    """The graph (event loop), encode_ahead (a worker) and the engine's thread itself all encode on one thread.
+
+    A second calling thread gives the engine's OpenMP a second team, which slowed every encoding.
+    """
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from rasa.shared.nlu.constants import TEXT
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.nlu.encoder import ENGINE, SentenceEncoderFeaturizer, encode_ahead
+
+    featurizer = SentenceEncoderFeaturizer(SentenceEncoderFeaturizer.get_default_config(), "e5")
+    seen: list[int] = []
+    real = featurizer._encoder
+
+    def spy():  # type: ignore[no-untyped-def]
+        seen.append(threading.get_ident())
+        return real()
+
+    featurizer._encoder = spy  # type: ignore[method-assign]
+    featurizer.process([Message(data={TEXT: "where can I see a doctor"})])  # this thread, as the graph
+    with ThreadPoolExecutor(1) as other:
+        assert other.submit(encode_ahead, "my boss does not pay me").result()
+    assert ENGINE.executor().submit(lambda: featurizer.query(["hola"]).shape).result() == (1, 384)  # no deadlock
+    assert len(seen) == 3 and len(set(seen)) == 1 and threading.get_ident() not in seen

@@ -13,8 +13,9 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -32,6 +33,7 @@ from bot.nlu.normalize import normalize
 log = logging.getLogger(__name__)
 BATCH = 256
 PROGRESS_EVERY = 4096  # examples between progress lines while encoding the training data
+T = TypeVar("T")
 AHEAD_MAX = 256  # vectors of incoming messages encoded ahead of Rasa's graph and not yet used
 
 
@@ -62,8 +64,42 @@ class _Ahead:
 _AHEAD = _Ahead()
 
 
+class _EngineThread:
+    """The one thread on which the engine encodes, whoever asks: the graph, training, or `encode_ahead`.
+
+    The engine's OpenMP runtime gives each thread that calls it a team of its own. Two calling
+    threads made two teams on two cores, and OpenMP then lets idle workers sleep at once instead of
+    spinning: every one of the ~150 parallel steps of an encoding waited for a wake-up, and NLU took
+    5-6 ms more per message (docs/performance.md, "one engine thread").
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._executor: ThreadPoolExecutor | None = None
+        self._ident: int | None = None
+
+    def executor(self) -> ThreadPoolExecutor:
+        """The engine's thread (started on first use, never at import)."""
+        with self._lock:
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(1, thread_name_prefix="encoder", initializer=self._started)
+            return self._executor
+
+    def _started(self) -> None:
+        self._ident = threading.get_ident()
+
+    def call(self, work: Callable[[], T]) -> T:
+        """Run `work` on the engine's thread and wait for it (at once if already there)."""
+        if threading.get_ident() == self._ident:
+            return work()
+        return self.executor().submit(work).result()
+
+
+ENGINE = _EngineThread()
+
+
 def encode_ahead(text: str) -> bool:
-    """Encode an incoming message for the graph to find; call it from a worker thread, not the event loop.
+    """Encode an incoming message for the graph to find; call it on `ENGINE.executor()`, not the event loop.
 
     False (nothing done) until a model with this featurizer has served a message in this process.
     """
@@ -147,9 +183,13 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         return vectors
 
     def query(self, folded: list[str]) -> np.ndarray:
-        """The engine's unit vectors for already normalised texts (thread-safe)."""
-        with self._engine_lock:
-            return np.asarray(self._encoder().query(folded), dtype=np.float32)
+        """The engine's unit vectors for already normalised texts (thread-safe; encoded on ENGINE's thread)."""
+
+        def encode_here() -> np.ndarray:
+            with self._engine_lock:
+                return np.asarray(self._encoder().query(folded), dtype=np.float32)
+
+        return ENGINE.call(encode_here)
 
     def _add(self, messages: Iterable[Message], cached: bool = False) -> None:
         todo = [m for m in messages if isinstance(m.get(TEXT), str) and m.get(TEXT)]
@@ -191,11 +231,12 @@ class EncodingCache:
                 known = dict(zip(saved["texts"].tolist(), saved["vectors"], strict=True))
         missing = sorted({t for t in texts if t not in known})
         if missing:
+            distinct = len(set(texts))
             log.info(
-                "Sentence encoder: %d of %d examples to encode (%d cached)",
+                "Sentence encoder: %d of %d distinct examples to encode (%d cached)",
                 len(missing),
-                len(texts),
-                len(texts) - len(missing),
+                distinct,
+                distinct - len(missing),
             )
             known.update(zip(missing, encode(missing), strict=True))
             self.path.parent.mkdir(parents=True, exist_ok=True)

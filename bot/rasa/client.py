@@ -7,7 +7,6 @@ import hashlib
 import logging
 import sys
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import quote
@@ -59,8 +58,6 @@ class AgentClient:
         self.tracker_store = tracker_store
         self.lock_store = lock_store
         self._agent: Any = None
-        # The sentence encoder runs here, ahead of Rasa's graph: off the event loop, on the other core.
-        self._encoder_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="encoder")
 
     def load(self) -> None:
         """Load the model (slow: seconds). Call once at start-up."""
@@ -95,11 +92,12 @@ class AgentClient:
         """Run one message through NLU, policies and actions."""
         from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
-        from bot.nlu.encoder import encode_ahead
+        from bot.nlu.encoder import ENGINE, encode_ahead
 
         if self._agent is None:
             self.load()
-        await asyncio.get_running_loop().run_in_executor(self._encoder_thread, encode_ahead, text)
+        # The sentence encoder runs ahead of Rasa's graph, on its own thread: off the event loop, on the other core.
+        await asyncio.get_running_loop().run_in_executor(ENGINE.executor(), encode_ahead, text)
         channel = CollectingOutputChannel()
         message = UserMessage(text, channel, sender_id, metadata=metadata)
         try:
