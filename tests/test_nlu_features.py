@@ -82,3 +82,17 @@ def test_message_scores_refuse_features_of_another_model():
     classifier = LinearIntentClassifier({"temperature": 3.0}, None, None, list(INTENTS), coef, np.zeros(3, np.float32))  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="retrain"):
         classifier.message_scores(message_with_features(rng, (300, 120, 16)))
+
+
+def test_sentence_features_equal_rasas_combined_features_side_by_side():
+    """The training matrix: Rasa's combined sparse features, then the dense ones, one row per message."""
+    rng = np.random.default_rng(3)
+    messages = [message_with_features(rng, (300, 120, 16)) for _ in range(6)]
+    sparse = scipy.sparse.vstack([m.get_sparse_features(TEXT)[1].features for m in messages])
+    dense = np.vstack([m.get_dense_features(TEXT)[1].features for m in messages])
+    expected = np.hstack([sparse.toarray(), dense])
+    ours = sentence_features(messages)
+    assert ours.dtype == np.float32 and ours.shape == expected.shape
+    np.testing.assert_array_equal(ours.toarray(), expected)
+    with pytest.raises(ValueError, match="features where the others have"):
+        sentence_features([*messages, message_with_features(rng, (300, 121, 16))])

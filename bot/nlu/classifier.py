@@ -22,6 +22,7 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.nlu.featurizers.featurizer import Featurizer
 from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, TEXT
+from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.svm import LinearSVC
@@ -29,26 +30,47 @@ from sklearn.svm import LinearSVC
 log = logging.getLogger(__name__)
 
 
+def sentence_blocks(message: Message) -> list[Features]:
+    """A message's sentence-level features in the classifier's column order: sparse blocks, then dense."""
+    blocks = [f for f in message.features if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE]
+    return [f for f in blocks if f.is_sparse()] + [f for f in blocks if f.is_dense()]
+
+
 def sentence_features(messages: list[Message]) -> scipy.sparse.csr_matrix:
-    """One row per message: its sparse and dense sentence features side by side (float32)."""
-    if not messages:
-        return scipy.sparse.csr_matrix((0, 0), dtype=np.float32)
-    sparse = [m.get_sparse_features(TEXT)[1] for m in messages]
-    dense = [m.get_dense_features(TEXT)[1] for m in messages]
-    blocks = []
-    if any(f is not None for f in sparse):
-        width = next(f.features.shape[1] for f in sparse if f is not None)
-        blocks.append(
-            scipy.sparse.vstack([f.features if f is not None else scipy.sparse.coo_matrix((1, width)) for f in sparse])
-        )
-    if any(f is not None for f in dense):
-        width = next(f.features.shape[1] for f in dense if f is not None)
-        rows = [f.features.reshape(1, -1) if f is not None else np.zeros((1, width)) for f in dense]
-        blocks.append(scipy.sparse.csr_matrix(np.vstack(rows)))
-    if not blocks:
-        return scipy.sparse.csr_matrix((len(messages), 0), dtype=np.float32)
-    # float32 like the weights: a float64 row would make scipy convert every weight on every call.
-    return scipy.sparse.hstack(blocks).tocsr().astype(np.float32)
+    """One row per message: its sparse and dense sentence features side by side (float32).
+
+    Built in one go from each message's blocks (Rasa's own combining copies every block: ~10 s on
+    the 24,500 training examples).
+    """
+    indptr, indices, data = [0], [], []
+    width = None
+    for message in messages:
+        offset = count = 0
+        for block in sentence_blocks(message):
+            if block.is_sparse():
+                row = block.features.tocoo()
+                columns, values = row.col, row.data
+            else:
+                values = np.asarray(block.features, dtype=np.float32).reshape(-1)
+                columns = np.flatnonzero(values)
+                values = values[columns]
+            indices.append(columns.astype(np.int32) + offset)
+            data.append(values.astype(np.float32))
+            offset += block.features.shape[-1]
+            count += len(columns)
+        if width is not None and offset != width:
+            raise ValueError(f"A message has {offset} features where the others have {width}.")
+        width = offset
+        indptr.append(indptr[-1] + count)
+    return scipy.sparse.csr_matrix(
+        (
+            np.concatenate(data) if data else np.zeros(0, np.float32),
+            np.concatenate(indices) if indices else np.zeros(0, np.int32),
+            np.array(indptr),
+        ),
+        shape=(len(messages), width or 0),
+        dtype=np.float32,
+    )
 
 
 def softmax(scores: np.ndarray) -> np.ndarray:
@@ -130,8 +152,7 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         scipy's stacking (about 1.5 ms a message).
         """
         assert self._weights is not None and self.intercept is not None
-        blocks = [f for f in message.features if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE]
-        blocks = [f for f in blocks if f.is_sparse()] + [f for f in blocks if f.is_dense()]
+        blocks = sentence_blocks(message)
         width = sum(f.features.shape[-1] for f in blocks)
         if width not in (0, self._weights.shape[0]):  # 0: no features at all, as for an empty text
             raise ValueError(f"{width} features for a model trained on {self._weights.shape[0]}: retrain the model.")

@@ -113,9 +113,8 @@ class TfidfFeaturizer(SparseFeaturizer, GraphComponent):
             return
         if self._rows is None:
             self._rows = TfidfRows(self._vectorizer)
-        matrix = self._rows.transform([self._text(m) for m in todo])
-        for i, message in enumerate(todo):
-            self.add_features_to_message(None, scipy.sparse.coo_matrix(matrix[i]), TEXT, message)
+        for message in todo:
+            self.add_features_to_message(None, self._rows.row(self._text(message)), TEXT, message)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Add the features to every training example."""
@@ -172,28 +171,26 @@ class TfidfRows:
         self._vocabulary: dict[str, int] = vectorizer.vocabulary_
         self._idf = np.asarray(vectorizer.idf_, dtype=np.float32)
 
+    def columns_values(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """The text's non-zero columns (sorted) and their L2-normalised TF-IDF values (float32)."""
+        counts: dict[int, int] = {}
+        for gram in self._analyze(text):
+            column = self._vocabulary.get(gram)
+            if column is not None:
+                counts[column] = counts.get(column, 0) + 1
+        ordered = sorted(counts)
+        columns = np.array(ordered, dtype=np.int32)
+        values = np.log(np.array([counts[c] for c in ordered], dtype=np.float32)) + np.float32(1)
+        values *= self._idf[columns]
+        norm = np.sqrt(np.dot(values, values))
+        return columns, values / norm if norm > 0 else values
+
+    def row(self, text: str) -> scipy.sparse.coo_matrix:
+        """The text's features as a 1-row matrix, as Rasa keeps sentence features."""
+        columns, values = self.columns_values(text)
+        rows = np.zeros(len(columns), dtype=np.int32)
+        return scipy.sparse.coo_matrix((values, (rows, columns)), shape=(1, len(self._idf)), dtype=np.float32)
+
     def transform(self, texts: list[str]) -> scipy.sparse.csr_matrix:
-        """One L2-normalised TF-IDF row per text (float32, sorted column indices)."""
-        indptr, indices, data = [0], [], []
-        for text in texts:
-            counts: dict[int, int] = {}
-            for gram in self._analyze(text):
-                column = self._vocabulary.get(gram)
-                if column is not None:
-                    counts[column] = counts.get(column, 0) + 1
-            columns = np.array(sorted(counts), dtype=np.int32)
-            values = np.log(np.array([counts[c] for c in columns], dtype=np.float32)) + np.float32(1)
-            values *= self._idf[columns]
-            norm = np.sqrt(np.dot(values, values))
-            indices.append(columns)
-            data.append(values / norm if norm > 0 else values)
-            indptr.append(indptr[-1] + len(columns))
-        return scipy.sparse.csr_matrix(
-            (
-                np.concatenate(data) if data else np.zeros(0, np.float32),
-                np.concatenate(indices) if indices else np.zeros(0, np.int32),
-                np.array(indptr),
-            ),
-            shape=(len(texts), len(self._idf)),
-            dtype=np.float32,
-        )
+        """One row per text, as TfidfVectorizer.transform gives."""
+        return scipy.sparse.vstack([self.row(t) for t in texts], format="csr", dtype=np.float32)
