@@ -3,7 +3,18 @@
 from __future__ import annotations
 
 from actions.context import ContentAction, Conversation, Outcome
-from bot.replies import FALLBACK, Reply, menu_button, menu_reply, person_button, suggestions_reply, topic_reply
+from bot.replies import (
+    FALLBACK,
+    Button,
+    Reply,
+    menu_button,
+    menu_reply,
+    person_button,
+    suggestions_reply,
+    topic_payload,
+    topic_reply,
+    topic_title,
+)
 
 MAX_SUGGESTIONS = 3
 MIN_SUGGESTION_CONFIDENCE = 0.05
@@ -11,8 +22,8 @@ OFFER_AFTER = 2  # messages not understood in a row before a person is offered
 SURE = 0.8  # below this confidence an answer also offers the next likeliest topics (as topic buttons)
 
 
-def runner_ups(conv: Conversation) -> list[str]:
-    """The next likeliest topics after the one answered, when the answer is not sure; else none."""
+def runner_ups(conv: Conversation, limit: int = MAX_SUGGESTIONS - 1) -> list[str]:
+    """The next likeliest topics after the one answered (at most `limit`), when the answer is not sure; else none."""
     if conv.confidence >= SURE:
         return []
     c = conv.content
@@ -23,7 +34,22 @@ def runner_ups(conv: Conversation) -> list[str]:
         and r["name"] != conv.intent
         and r.get("confidence", 0.0) >= MIN_SUGGESTION_CONFIDENCE
         and c.topic(conv.region, r["name"]) is not None
-    ][: MAX_SUGGESTIONS - 1]
+    ][:limit]
+
+
+def with_runner_ups(conv: Conversation, outcome: Outcome) -> Outcome:
+    """A conversational reply (greeting, privacy, help lines...) the model was not sure of also offers topics.
+
+    Real questions were often taken for small talk or a request for the privacy notice, with the
+    right topic next in line: its button comes first, as after an unsure answer.
+    """
+    also = runner_ups(conv, limit=MAX_SUGGESTIONS)
+    if not also:
+        return outcome
+    c = conv.content
+    buttons = [Button(topic_title(c, conv.region, conv.lang, t), topic_payload(t)) for t in also]
+    reply = Reply(outcome.reply.messages, [*buttons, *outcome.reply.buttons])
+    return Outcome(reply, {**outcome.meta, "suggestions": also}, outcome.topic)
 
 
 def offer_person(conv: Conversation) -> Outcome | None:

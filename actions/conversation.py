@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from actions.answers import offer_person
+from actions.answers import offer_person, with_runner_ups
 from actions.context import ContentAction, Conversation, Outcome
 from bot.replies import Reply, menu_button, person_button
 
 
 class UiReplyAction(ContentAction):
-    """Reply with one UI string and the menu and person buttons."""
+    """Reply with one UI string and the menu and person buttons (and the likeliest topics, if unsure)."""
 
     string_id: str = ""
 
     def compose(self, conv: Conversation) -> Outcome:
         c, lang = conv.content, conv.lang
-        return Outcome(Reply([c.text(lang, self.string_id)], [menu_button(c, lang), person_button(c, lang)]))
+        reply = Reply([c.text(lang, self.string_id)], [menu_button(c, lang), person_button(c, lang)])
+        return with_runner_ups(conv, Outcome(reply))
 
 
 def _ui_action(action_name: str, string_id: str, doc: str) -> type[UiReplyAction]:

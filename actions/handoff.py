@@ -6,6 +6,7 @@ message) and opens a case instead of sending these numbers (bot/telegram/handoff
 
 from __future__ import annotations
 
+from actions.answers import with_runner_ups
 from actions.context import ContentAction, Conversation, Outcome
 from bot.replies import Reply, contacts, menu_button
 
@@ -22,4 +23,4 @@ class ActionHumanHandoff(ContentAction):
         emergency = c.region(conv.region).emergency
         if emergency:
             messages.append(c.text(lang, "handoff.emergency", number=emergency))
-        return Outcome(Reply(messages, [menu_button(c, lang)]))
+        return with_runner_ups(conv, Outcome(Reply(messages, [menu_button(c, lang)])))

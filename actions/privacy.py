@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from actions.answers import with_runner_ups
 from actions.context import ContentAction, Conversation, Outcome
 from bot.replies import Reply, menu_button
 from bot.settings import StorageSettings
@@ -18,7 +19,7 @@ class ActionPrivacy(ContentAction):
         text = conv.content.text(
             conv.lang, "privacy.text", days=storage.retention_days, question_days=storage.question_retention_days
         )
-        return Outcome(Reply([text], [menu_button(conv.content, conv.lang)]))
+        return with_runner_ups(conv, Outcome(Reply([text], [menu_button(conv.content, conv.lang)])))
 
 
 class ActionForgetMe(ContentAction):

@@ -79,3 +79,36 @@ async def test_a_new_session_or_an_understood_message_resets_the_count(between: 
     ran = await run(ActionOutOfScope(), tracker(intent="out_of_scope", language="es", events=before))
     assert ran.texts == [ui("es", "out_of_scope.reply")]
     assert not ran.meta.get("offer_person")
+
+
+def topic_title(topic: str) -> str:
+    return content_store().current().topic("es-barcelona", topic).translations["en"].title
+
+
+UNSURE = [
+    ("greet", 0.4),
+    ("registration.municipal", 0.3),
+    ("out_of_scope", 0.1),
+    ("health.access", 0.08),
+    ("legal.aid", 0.01),
+]
+
+
+async def test_an_unsure_reply_offers_the_likeliest_topics_first():
+    """A real question taken for small talk with the right topic next in line: its button comes first."""
+    ran = await run(ActionGreet(), tracker(intent="greet", confidence=0.4, ranking=UNSURE))
+    assert ran.texts == [ui("en", "greeting")]
+    assert ran.meta["suggestions"] == ["registration.municipal", "health.access"]  # topics only, >= 0.05
+    assert ran.button_titles == [
+        topic_title("registration.municipal"),
+        topic_title("health.access"),
+        ui("en", "button.menu"),
+        ui("en", "button.talk_to_person"),
+    ]
+
+
+async def test_a_sure_reply_offers_no_topics():
+    ranking = [("greet", 0.9), ("registration.municipal", 0.05)]
+    ran = await run(ActionGreet(), tracker(intent="greet", confidence=0.9, ranking=ranking))
+    assert ran.meta["suggestions"] == []
+    assert ran.button_titles == [ui("en", "button.menu"), ui("en", "button.talk_to_person")]

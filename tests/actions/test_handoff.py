@@ -58,3 +58,13 @@ async def test_a_region_without_numbers_says_where_to_ask_and_gives_no_emergency
     ran = await run(ActionHumanHandoff(), tracker(intent="human_handoff", language="es", region="nowhere"))
     assert ran.texts == [ui("es", "handoff.no_numbers")]
     assert ran.button_titles == [ui("es", "button.menu")]
+
+
+async def test_an_unsure_request_for_a_person_also_offers_the_likeliest_topics():
+    """'Can I please transfer?' (an employer) was taken for a request for a person; the help lines still come."""
+    ranking = [("human_handoff", 0.55), ("money.remittances", 0.17), ("work.permit", 0.11)]
+    ran = await run(ActionHumanHandoff(), tracker(intent="human_handoff", confidence=0.55, ranking=ranking))
+    assert ran.texts[0].split("\n")[0] == ui("en", "handoff.intro")
+    assert ran.meta["suggestions"] == ["money.remittances", "work.permit"]
+    assert ran.button_titles[-1] == ui("en", "button.menu")
+    assert len(ran.button_titles) == 3

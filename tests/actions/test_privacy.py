@@ -47,3 +47,12 @@ async def test_forget_me_asks_the_front_end_to_delete_and_confirms(lang: str):
     assert ran.meta["forget"] is True
     assert ran.texts == [ui(lang, "forget.done")]
     assert ran.language_slot == lang
+
+
+async def test_an_unsure_privacy_notice_offers_the_likeliest_topics():
+    """'Can health providers share my personal information?' was taken for the privacy notice, rights next."""
+    ranking = [("privacy", 0.74), ("rights.basic", 0.08), ("forget_me", 0.06)]
+    ran = await run(ActionPrivacy(), tracker(intent="privacy", confidence=0.74, ranking=ranking))
+    assert ran.meta["suggestions"] == ["rights.basic"]
+    title = content_store().current().topic("es-barcelona", "rights.basic").translations["en"].title
+    assert ran.button_titles[0] == title
