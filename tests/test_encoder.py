@@ -144,3 +144,24 @@ def test_every_encoding_runs_on_the_engines_one_thread():
         assert other.submit(encode_ahead, "my boss does not pay me").result()
     assert ENGINE.executor().submit(lambda: featurizer.query(["hola"]).shape).result() == (1, 384)  # no deadlock
     assert len(seen) == 3 and len(set(seen)) == 1 and threading.get_ident() not in seen
+
+
+def test_a_forked_child_encodes_on_a_thread_of_its_own():
+    """A child forked after the engine thread started must not wait for its parent's thread (it has none)."""
+    import os
+    import signal
+
+    from bot.nlu.encoder import ENGINE, SentenceEncoderFeaturizer
+
+    featurizer = SentenceEncoderFeaturizer(SentenceEncoderFeaturizer.get_default_config(), "e5")
+    assert featurizer.query(["hola"]).shape == (1, 384)  # the parent's engine thread now runs
+    assert ENGINE._executor is not None
+    pid = os.fork()
+    if pid == 0:  # the child: exit 0 only if it encodes; SIGALRM ends it if it waits for ever
+        signal.alarm(60)
+        try:
+            os._exit(0 if featurizer.query(["bonjour"]).shape == (1, 384) else 1)
+        except BaseException:
+            os._exit(2)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, "the forked child waited for its parent's engine thread"

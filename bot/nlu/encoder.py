@@ -78,6 +78,11 @@ class _EngineThread:
         self._executor: ThreadPoolExecutor | None = None
         self._ident: int | None = None
 
+    def forget_thread(self) -> None:
+        """After a fork: the child has no engine thread (the next call starts one)."""
+        self._lock = threading.Lock()
+        self._executor, self._ident = None, None
+
     def executor(self) -> ThreadPoolExecutor:
         """The engine's thread (started on first use, never at import)."""
         with self._lock:
@@ -96,6 +101,7 @@ class _EngineThread:
 
 
 ENGINE = _EngineThread()
+os.register_at_fork(after_in_child=ENGINE.forget_thread)  # a forked child would wait on its parent's thread
 
 
 def encode_ahead(text: str) -> bool:
