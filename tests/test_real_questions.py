@@ -27,8 +27,8 @@ MIN_ROWS = {"en": 40, "es": 40, "fr": 40, "ar": 40, "th": 45, "my": 35, "km": 30
 # What the assistant reaches today per language, less a margin (one question is 2-5 points in the
 # smaller sets): a regression fails the suite. The bars (BARS; 0.92 helped, 0.98 language)
 # are printed beside them.
-FLOOR = {"en": 0.65, "es": 0.75, "fr": 0.63, "ar": 0.68, "th": 0.65, "my": 0.42, "km": 0.50, "lo": 0.45}
-FLOOR_HELPED = 0.78  # answered, or the right topic among the buttons offered (all languages)
+FLOOR = {"en": 0.65, "es": 0.75, "fr": 0.63, "ar": 0.68, "th": 0.65, "my": 0.42, "km": 0.55, "lo": 0.50}
+FLOOR_HELPED = 0.80  # answered, or the right topic among the buttons offered (all languages)
 FLOOR_LANGUAGE = 0.98  # replied to in the question's language (all languages)
 BARS = {"en": 0.85, "es": 0.85, "fr": 0.85, "ar": 0.85, "th": 0.80, "my": 0.80, "km": 0.75, "lo": 0.75}
 pytestmark = pytest.mark.asyncio(loop_scope="session")
