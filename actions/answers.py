@@ -5,15 +5,13 @@ from __future__ import annotations
 from actions.context import ContentAction, Conversation, Outcome
 from bot.replies import (
     FALLBACK,
-    Button,
     Reply,
     menu_button,
     menu_reply,
     person_button,
     suggestions_reply,
-    topic_payload,
+    topic_buttons,
     topic_reply,
-    topic_title,
 )
 
 MAX_SUGGESTIONS = 3
@@ -46,8 +44,7 @@ def with_runner_ups(conv: Conversation, outcome: Outcome) -> Outcome:
     also = runner_ups(conv, limit=MAX_SUGGESTIONS)
     if not also:
         return outcome
-    c = conv.content
-    buttons = [Button(topic_title(c, conv.region, conv.lang, t), topic_payload(t)) for t in also]
+    buttons = topic_buttons(conv.content, conv.region, conv.lang, also)
     reply = Reply(outcome.reply.messages, [*buttons, *outcome.reply.buttons])
     return Outcome(reply, {**outcome.meta, "suggestions": also}, outcome.topic)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from bot.content.model import SOURCE_LANGUAGE, Content
@@ -87,6 +87,11 @@ def topic_title(content: Content, region: str, lang: str, topic_id: str) -> str:
     return tr.title if tr else topic_id
 
 
+def topic_buttons(content: Content, region: str, lang: str, topic_ids: Iterable[str]) -> list[Button]:
+    """One button per topic: its title in lang, sending the topic's payload."""
+    return [Button(topic_title(content, region, lang, t), topic_payload(t)) for t in topic_ids]
+
+
 def hotline_lines(content: Content, region: str, lang: str, leave_out: str | None = None) -> list[str]:
     """The region's help lines, one line each, in lang (leave_out: a number said already)."""
     return [
@@ -134,7 +139,7 @@ def topic_reply(
     if source:
         messages[-1] = f"{messages[-1]}\n\n{source}"
     offered = list(dict.fromkeys(t for t in [*also, *topic.related] if t != topic_id))
-    buttons = [Button(topic_title(content, region, lang, r), topic_payload(r)) for r in offered]
+    buttons = topic_buttons(content, region, lang, offered)
     if topic.sensitivity == "offer_person":
         messages.append(content.text(lang, "answer.offer_person"))
     buttons.append(person_button(content, lang))
@@ -150,7 +155,7 @@ def menu_reply(content: Content, region: str, lang: str, category: str | None = 
     page = int(page_text) if page_text.isdigit() and int(page_text) > 0 else 1
     for cat in content.menu:
         if cat.id == name:
-            buttons = [Button(topic_title(content, region, lang, t), topic_payload(t)) for t in cat.topics]
+            buttons = topic_buttons(content, region, lang, cat.topics)
             return Reply(
                 [content.text(lang, f"menu.category.{cat.id}")],
                 [*_page(content, lang, buttons, cat.id, page), Button(content.text(lang, "button.back"), MENU_PAYLOAD)],
@@ -186,7 +191,7 @@ def suggestions_reply(content: Content, region: str, lang: str, topic_ids: list[
         return Reply(
             [content.text(lang, "fallback.not_understood")], [menu_button(content, lang), person_button(content, lang)]
         )
-    buttons = [Button(topic_title(content, region, lang, t), topic_payload(t)) for t in topic_ids]
+    buttons = topic_buttons(content, region, lang, topic_ids)
     buttons.append(person_button(content, lang))
     return Reply([content.text(lang, "fallback.did_you_mean")], buttons)
 
