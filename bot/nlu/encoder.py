@@ -135,7 +135,6 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         super().__init__(name, config)
         self._scale = float(config["scale"])
         self._model: Any = None
-        self._engine_lock = threading.Lock()  # one encoding at a time per engine (the graph, or ahead)
         self._cache = EncodingCache(Path(config["cache_dir"])) if config.get("cache_dir") else None
 
     @classmethod
@@ -191,9 +190,8 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
     def query(self, folded: list[str]) -> np.ndarray:
         """The engine's unit vectors for already normalised texts (thread-safe; encoded on ENGINE's thread)."""
 
-        def encode_here() -> np.ndarray:
-            with self._engine_lock:
-                return np.asarray(self._encoder().query(folded), dtype=np.float32)
+        def encode_here() -> np.ndarray:  # one thread: one encoding at a time, the model loaded once
+            return np.asarray(self._encoder().query(folded), dtype=np.float32)
 
         return ENGINE.call(encode_here)
 

@@ -171,8 +171,8 @@ class TfidfRows:
         self._vocabulary: dict[str, int] = vectorizer.vocabulary_
         self._idf = np.asarray(vectorizer.idf_, dtype=np.float32)
 
-    def columns_values(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """The text's non-zero columns (sorted) and their L2-normalised TF-IDF values (float32)."""
+    def row(self, text: str) -> scipy.sparse.coo_matrix:
+        """The text's L2-normalised TF-IDF features (float32, sorted columns) as a 1-row matrix, as Rasa keeps them."""
         counts: dict[int, int] = {}
         for gram in self._analyze(text):
             column = self._vocabulary.get(gram)
@@ -183,14 +183,7 @@ class TfidfRows:
         values = np.log(np.array([counts[c] for c in ordered], dtype=np.float32)) + np.float32(1)
         values *= self._idf[columns]
         norm = np.sqrt(np.dot(values, values))
-        return columns, values / norm if norm > 0 else values
-
-    def row(self, text: str) -> scipy.sparse.coo_matrix:
-        """The text's features as a 1-row matrix, as Rasa keeps sentence features."""
-        columns, values = self.columns_values(text)
+        if norm > 0:
+            values /= norm
         rows = np.zeros(len(columns), dtype=np.int32)
         return scipy.sparse.coo_matrix((values, (rows, columns)), shape=(1, len(self._idf)), dtype=np.float32)
-
-    def transform(self, texts: list[str]) -> scipy.sparse.csr_matrix:
-        """One row per text, as TfidfVectorizer.transform gives."""
-        return scipy.sparse.vstack([self.row(t) for t in texts], format="csr", dtype=np.float32)
