@@ -69,20 +69,6 @@ def test_vectors_behave_like_multilingual_e5():
     assert np.allclose(model.query("hello"), model.query("hello"))  # deterministic
 
 
-def test_saving_the_cache_leaves_a_hard_linked_copy_untouched(tmp_path: Path) -> None:
-    from bot.nlu.encoder import EncodingCache
-
-    cache = EncodingCache(tmp_path / "mine")
-    cache.embed(["a"], lambda texts: np.ones((len(texts), 384), dtype=np.float32))
-    (tmp_path / "other").mkdir()
-    other = tmp_path / "other" / cache.path.name
-    os.link(cache.path, other)  # what `cp -rl main/models/. models/` makes
-    before = other.read_bytes()
-    cache.embed(["a", "b"], lambda texts: np.zeros((len(texts), 384), dtype=np.float32))
-    assert other.read_bytes() == before
-    assert len(np.load(cache.path)["texts"]) == 2
-
-
 def test_a_message_encoded_ahead_gives_the_graph_the_same_vector():
     """encode_ahead (run off the event loop) leaves the vector the featurizer would have computed, used once."""
     from rasa.shared.nlu.constants import TEXT
@@ -148,7 +134,6 @@ def test_every_encoding_runs_on_the_engines_one_thread():
 
 def test_a_forked_child_encodes_on_a_thread_of_its_own():
     """A child forked after the engine thread started must not wait for its parent's thread (it has none)."""
-    import os
     import signal
 
     from bot.nlu.encoder import ENGINE, SentenceEncoderFeaturizer

@@ -24,7 +24,8 @@ from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from sklearn.svm import LinearSVC
+
+from bot.nlu import one_vs_rest
 
 log = logging.getLogger(__name__)
 
@@ -89,8 +90,11 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        """C: the SVM's regularisation (smaller: smoother); temperature: confidence sharpness."""
-        return {"C": 1.0, "temperature": 3.0, "class_weight": "balanced", "max_iter": 2000}
+        """C: the SVM's regularisation (smaller: smoother); temperature: confidence sharpness.
+
+        processes: how many intents train at once (0: one per core; the model is the same either way).
+        """
+        return {"C": 1.0, "temperature": 3.0, "class_weight": "balanced", "max_iter": 2000, "processes": 0}
 
     def __init__(
         self,
@@ -128,17 +132,14 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
         examples = [m for m in training_data.intent_examples if m.get(INTENT) and m.get(TEXT)]
         if not examples:
             return self._resource
-        features = sentence_features(examples)
-        svm = LinearSVC(
+        self.classes, self.coef, self.intercept = one_vs_rest.fit(
+            sentence_features(examples),
+            [m.get(INTENT) for m in examples],
             C=float(self._config["C"]),
             class_weight=self._config["class_weight"],
             max_iter=int(self._config["max_iter"]),
-            random_state=0,
+            processes=int(self._config["processes"]) or None,
         )
-        svm.fit(features, [m.get(INTENT) for m in examples])
-        self.classes = [str(c) for c in svm.classes_]
-        self.coef = svm.coef_.astype(np.float32)
-        self.intercept = svm.intercept_.astype(np.float32)
         self._weights = np.ascontiguousarray(self.coef.T)
         self.persist()
         return self._resource

