@@ -65,12 +65,13 @@ _AHEAD = _Ahead()
 
 
 class _EngineThread:
-    """The one thread on which the engine encodes, whoever asks: the graph, training, or `encode_ahead`.
+    """The one thread on which the engine encodes incoming messages: for the graph and for `encode_ahead`.
 
     The engine's OpenMP runtime gives each thread that calls it a team of its own. Two calling
     threads made two teams on two cores, and OpenMP then lets idle workers sleep at once instead of
     spinning: every one of the ~150 parallel steps of an encoding waited for a wake-up, and NLU took
-    5-6 ms more per message (docs/performance.md, "one engine thread").
+    5-6 ms more per message (docs/performance.md, "one engine thread"). Training, where throughput
+    counts, encodes on single-threaded workers of its own (bot/nlu/training_encoding.py).
     """
 
     def __init__(self) -> None:
