@@ -54,7 +54,7 @@ def fit(
     weights = compute_class_weight(class_weight, classes=classes, y=y) if class_weight else np.ones(len(classes))
     _PROBLEM = Problem(features, y, classes, weights, C, max_iter)
     try:
-        workers = min(processes or os.cpu_count() or 1, len(classes))
+        workers = min(processes or len(os.sched_getaffinity(0)), len(classes))
         if workers > 1:
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 fitted = pool.map(_fit_class, range(len(classes)), chunksize=1)

@@ -67,7 +67,7 @@ class BulkEncoder:
     def __init__(self, model: Callable[[], Any] | None = None, cores: int | None = None) -> None:
         self._model = model or _default_model
         # Without per-thread control one worker runs, and the engine's own team uses every core.
-        self._cores = max(1, cores or os.cpu_count() or 1) if single_threaded_engines() else 1
+        self._cores = max(1, cores or len(os.sched_getaffinity(0))) if single_threaded_engines() else 1
         self._lock = threading.Lock()
         self._queue: deque[list[str]] = deque()
         self._asked: set[str] = set()
@@ -125,7 +125,7 @@ class BulkEncoder:
 
     def _work(self) -> None:
         try:
-            if self._cores > 1:
+            if single_threaded_engines():
                 _openmp().omp_set_num_threads(1)
             model = self._model()
             while True:
